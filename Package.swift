@@ -1,0 +1,54 @@
+// swift-tools-version: 6.2
+//
+// Herald: an outbound notice and smart-call dispatcher for neighbourhood
+// committees. No SwiftPM package dependencies: only the toolchain and C
+// system libraries (libcurl, libsqlite3, libmicrohttpd, OpenSSL libcrypto),
+// each brought in as a `systemLibrary` target. `Ops/install-deps.sh`
+// installs their Debian -dev packages.
+import PackageDescription
+
+let package = Package(
+    name: "herald",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "herald", targets: ["herald"]),
+    ],
+    targets: [
+        // C system libraries.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // Herald's modules; dependency arrows point down, no cycles.
+        .target(name: "HeraldCore"),
+        .target(name: "HeraldStore", dependencies: ["HeraldCore", "CSQLite"]),
+        .target(name: "HeraldChannels", dependencies: ["HeraldCore", "CCurl", "CCrypto"]),
+        .target(name: "HeraldDispatch", dependencies: ["HeraldCore", "HeraldStore", "HeraldChannels"]),
+        .target(name: "HeraldServer", dependencies: ["HeraldCore", "HeraldStore", "HeraldDispatch", "CMicroHTTPD"]),
+        .target(name: "HeraldSim", dependencies: ["HeraldCore", "CMicroHTTPD"]),
+        .executableTarget(name: "herald", dependencies: [
+            "HeraldCore", "HeraldStore", "HeraldChannels", "HeraldDispatch", "HeraldServer", "HeraldSim",
+        ]),
+
+        // Tests mirror the modules.
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
+        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore"]),
+        // Runs the built `herald` binary as a subprocess; depending on the
+        // executable target makes `swift test` build it first.
+        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore"]),
+    ]
+)
+
+// The strict settings, on for every Swift target in one place.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+        .treatAllWarnings(as: .error),
+    ]
+}

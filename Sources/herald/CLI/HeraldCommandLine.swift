@@ -1,0 +1,58 @@
+import Foundation
+import HeraldCore
+
+/// The `herald` command table and the one place that turns errors into exit codes.
+enum HeraldCommandLine {
+    static let commands: [CommandSpec] = [
+        VersionCommand.spec,
+        MigrateCommand.spec,
+        StatusCommand.spec,
+    ]
+
+    static let parser = CommandLineParser(commands: commands)
+
+    /// Parses and runs one command line; returns the process exit code.
+    static func run(_ arguments: [String]) -> ExitCode {
+        let result: ParseResult
+        do {
+            result = try parser.parse(arguments)
+        } catch {
+            printError("herald: \(error.message)")
+            let usage = error.commandName.flatMap { name in commands.first { $0.name == name } }
+                .map { parser.help(for: $0) } ?? parser.overview()
+            printError("\n" + usage)
+            return .usage
+        }
+        switch result {
+        case .help(let command):
+            print(command.map { parser.help(for: $0) } ?? parser.overview())
+            return .ok
+        case .run(let invocation):
+            if let levelName = invocation.value("--log-level") {
+                guard let level = LogLevel(name: levelName) else {
+                    printError("herald: --log-level must be one of "
+                               + LogLevel.allCases.map(\.name).joined(separator: ", ") + "; got '\(levelName)'")
+                    return .usage
+                }
+                LoggingSystem.shared.minimumLevel = level
+            }
+            do {
+                return try invocation.command.run(invocation)
+            } catch let error as CommandFailure {
+                printError("herald \(invocation.command.name): \(error.message)")
+                return error.code
+            } catch let error as UsageError {
+                printError("herald: \(error.message)\n\n" + parser.help(for: invocation.command))
+                return .usage
+            } catch {
+                printError("herald \(invocation.command.name): \(error)")
+                return .software
+            }
+        }
+    }
+}
+
+/// Writes one line to stderr.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

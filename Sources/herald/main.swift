@@ -1,0 +1,4 @@
+import Foundation
+import HeraldCore
+
+exit(HeraldCommandLine.run(Array(CommandLine.arguments.dropFirst())).rawValue)
