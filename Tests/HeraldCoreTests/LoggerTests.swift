@@ -236,8 +236,29 @@ struct LoggerTests {
         let (readEnd, writeEnd) = (descriptors[0], descriptors[1])
         defer { close(readEnd) }
 
-        // 200 lines of ~190 bytes stay under the pipe's 64 KiB buffer, so
-        // nothing needs to read while the writers run.
+        // Read on another thread until end of file, so writers never block
+        // on a full pipe.
+        let received = CapturedLines()
+        let finishedReading = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(readEnd, &buffer, buffer.count)
+                if count > 0 {
+                    bytes.append(contentsOf: buffer[0..<count])
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            received.append(String(decoding: bytes, as: UTF8.self))
+            finishedReading.signal()
+        }
+
+        // Each line is about 380 bytes: under PIPE_BUF, so the kernel keeps
+        // every single write(2) whole.
         let system = LoggingSystem(
             minimumLevel: .info, sink: LoggingSystem.lineSink(fileDescriptor: writeEnd), now: { fixedTime })
         let logger = Logger(label: "threads", system: system)
@@ -246,15 +267,9 @@ struct LoggerTests {
             logger.info("line \(index)", ["index": .int(index), "padding": .string(padding)])
         }
         close(writeEnd)
+        finishedReading.wait()
 
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(readEnd, &buffer, buffer.count)
-            if count <= 0 { break }
-            data.append(contentsOf: buffer[0..<count])
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try #require(received.all.first)
         #expect(text.hasSuffix("\n"))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 200)

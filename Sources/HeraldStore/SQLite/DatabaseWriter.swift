@@ -6,7 +6,7 @@ import Foundation
 /// `@unchecked Sendable`: the connection is only touched inside `queue`,
 /// which runs one block at a time, so callers on any thread are serialized.
 public final class DatabaseWriter: @unchecked Sendable {
-    private let connection: Database
+    fileprivate let connection: Database
     /// The serial queue every write runs on.
     public let queue: DispatchQueue
     private let queueKey = DispatchSpecificKey<Void>()
@@ -40,5 +40,14 @@ public final class DatabaseWriter: @unchecked Sendable {
         precondition(DispatchQueue.getSpecific(key: queueKey) == nil,
                      "DatabaseWriter used re-entrantly from its own queue")
         return try queue.sync { try body(connection) }
+    }
+}
+
+extension DatabaseWriter {
+    /// For code already running on `queue` (a block it scheduled with
+    /// `queue.async`): uses the connection directly, with no `sync` hop.
+    public func withConnectionOnQueue<T>(_ body: (Database) throws -> T) rethrows -> T {
+        dispatchPrecondition(condition: .onQueue(queue))
+        return try body(connection)
     }
 }

@@ -7,6 +7,7 @@ enum HeraldCommandLine {
         VersionCommand.spec,
         MigrateCommand.spec,
         StatusCommand.spec,
+        BenchCommand.queueSpec,
     ]
 
     static let parser = CommandLineParser(commands: commands)

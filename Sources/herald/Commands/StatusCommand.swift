@@ -7,7 +7,7 @@ enum StatusCommand {
         path: ["status"],
         summary: "Show the database's schema version and each queue's jobs",
         discussion: "Reads only: a database that does not exist yet is reported, not created.",
-        options: [DatabaseOption.spec],
+        options: [DatabaseOption.spec, .flag("--json", "print the numbers as JSON, for scripts")],
         run: { invocation in
             let path = DatabaseOption.path(invocation)
             try DatabaseOption.requireDirectory(of: path)
@@ -18,49 +18,91 @@ enum StatusCommand {
             }
             let report: StatusReport
             do {
-                report = try StatusReport.read(path: path)
+                report = try StatusReport.read(path: path, now: SystemClock().now())
             } catch let error as DatabaseError {
                 throw CommandFailure(.dataError, "cannot read \(path): \(error)")
             }
-            print(report.rendered(path: path))
+            print(invocation.flag("--json") ? try report.json() : report.rendered(path: path))
             return .ok
         })
 }
 
 /// What `herald status` shows, read in one snapshot.
-struct StatusReport {
+struct StatusReport: Codable {
     var schemaVersion: Int
-    var queues: [(queue: String, state: Int, count: Int)]
+    var latestSchemaVersion: Int
+    var queues: [QueueStats]
 
-    static func read(path: String) throws -> StatusReport {
+    static func read(path: String, now: Date) throws -> StatusReport {
         let db = try Database(path: path, options: .reader)
         return try db.transaction(.deferred) {
             let version = try db.userVersion()
-            guard version > 0 else { return StatusReport(schemaVersion: 0, queues: []) }
-            let rows = try db.prepare("SELECT queue, state, count(*) FROM jobs GROUP BY queue, state ORDER BY queue")
-                .rows { ($0.string(0), $0.int(1), $0.int(2)) }
-            return StatusReport(schemaVersion: version, queues: rows.map { (queue: $0.0, state: $0.1, count: $0.2) })
+            let latest = Schema.migrator.latestVersion
+            // Older schemas may lack the tables; newer ones may have changed them.
+            guard version == latest else {
+                return StatusReport(schemaVersion: version, latestSchemaVersion: latest, queues: [])
+            }
+            return StatusReport(schemaVersion: version, latestSchemaVersion: latest,
+                                queues: try QueueStats.read(now: now, db: db))
         }
     }
 
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
     func rendered(path: String) -> String {
-        let latest = Schema.migrator.latestVersion
         var lines: [String] = []
-        if schemaVersion < latest {
-            lines.append("\(path): schema version \(schemaVersion), herald expects \(latest): "
+        if schemaVersion < latestSchemaVersion {
+            lines.append("\(path): schema version \(schemaVersion), herald expects \(latestSchemaVersion): "
                          + "run `herald migrate --db \(path)`")
-        } else {
-            lines.append("\(path): schema version \(schemaVersion) (current)")
+            return lines.joined(separator: "\n")
         }
+        if schemaVersion > latestSchemaVersion {
+            lines.append("\(path): schema version \(schemaVersion) is newer than this herald "
+                         + "(\(latestSchemaVersion)); upgrade herald")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("\(path): schema version \(schemaVersion) (current)")
         if queues.isEmpty {
-            lines.append("queues: none yet (no jobs have been enqueued)")
-        } else {
-            for name in Set(queues.map(\.queue)).sorted() {
-                let counts = queues.filter { $0.queue == name }
-                let summary = counts.map { "state \($0.state): \($0.count)" }.joined(separator: ", ")
-                lines.append("queue \(name): \(summary)")
-            }
+            lines.append("queues: none yet (nothing has been enqueued)")
+            return lines.joined(separator: "\n")
         }
+        let header = ["queue", "available", "scheduled", "running", "retrying", "dead", "succeeded",
+                      "oldest", "done/1m", "done/5m", "failed/15m", "state"]
+        var rows = [header]
+        for queue in queues {
+            rows.append([
+                queue.queue, "\(queue.available)", "\(queue.scheduled)", "\(queue.running)", "\(queue.retrying)",
+                "\(queue.dead)", "\(queue.succeeded)", Self.age(queue.oldestAvailableAge),
+                "\(queue.succeededLast.oneMinute)", "\(queue.succeededLast.fiveMinutes)",
+                "\(queue.failedLast.fifteenMinutes)",
+                queue.paused ? "paused: \(queue.pausedReason ?? "no reason given")" : "running",
+            ])
+        }
+        lines += Self.table(rows)
         return lines.joined(separator: "\n")
+    }
+
+    static func age(_ seconds: TimeInterval) -> String {
+        switch seconds {
+        case ..<1: "-"
+        case ..<120: "\(Int(seconds))s"
+        case ..<7200: "\(Int(seconds / 60))m"
+        default: "\(Int(seconds / 3600))h"
+        }
+    }
+
+    /// Left-aligned first column, right-aligned numbers, two spaces between.
+    static func table(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 0 || column == row.count - 1 ? cell + pad : pad + cell
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
     }
 }

@@ -1,0 +1,108 @@
+import Dispatch
+import Foundation
+import HeraldCore
+
+/// Batches completions from many workers into few write transactions.
+///
+/// A worker hands its outcomes to `submit` and goes on; the committer
+/// applies everything submitted within `maxDelay` (or as soon as `maxBatch`
+/// outcomes are waiting) in one transaction on the writer queue. `flush`
+/// waits until everything submitted so far is durable.
+///
+/// `@unchecked Sendable`: `pending`, `waiters` and `scheduled` are guarded by `lock`.
+public final class GroupCommitter: @unchecked Sendable {
+    public let queue: JobQueue
+    public let maxDelay: TimeInterval
+    public let maxBatch: Int
+    private let lock = NSLock()
+    private var pending: [Completion] = []
+    private var waiters: [@Sendable (Result<CompletionReport, any Error>) -> Void] = []
+    private var scheduled = false
+    private var totals = CompletionReport()
+    private var failures = 0
+    private let log = Logger(label: "queue.commit")
+
+    public init(queue: JobQueue, maxDelay: TimeInterval = 0.005, maxBatch: Int = 500) {
+        self.queue = queue
+        self.maxDelay = maxDelay
+        self.maxBatch = maxBatch
+    }
+
+    /// Queues completions for the next group commit. `done`, if given, is
+    /// called once they are committed (with that whole batch's report) or failed.
+    public func submit(_ completions: [Completion],
+                       done: (@Sendable (Result<CompletionReport, any Error>) -> Void)? = nil) {
+        guard !completions.isEmpty || done != nil else { return }
+        lock.lock()
+        pending.append(contentsOf: completions)
+        if let done { waiters.append(done) }
+        let full = pending.count >= maxBatch
+        let schedule = !scheduled
+        if schedule { scheduled = true }
+        lock.unlock()
+        guard schedule else { return }
+        if full {
+            queue.writer.queue.async { self.commit() }
+        } else {
+            queue.writer.queue.asyncAfter(deadline: .now() + maxDelay) { self.commit() }
+        }
+    }
+
+    /// Submits and waits until committed; returns the batch's report.
+    @discardableResult
+    public func submitAndWait(_ completions: [Completion]) throws -> CompletionReport {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        submit(completions) { result in
+            box.set(result)
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
+    }
+
+    /// Waits until everything submitted so far is committed.
+    public func flush() throws {
+        try submitAndWait([])
+    }
+
+    /// Everything this committer applied so far.
+    public var applied: CompletionReport { lock.withLock { totals } }
+
+    /// Runs on the writer queue.
+    private func commit() {
+        lock.lock()
+        let batch = pending
+        let callbacks = waiters
+        pending = []
+        waiters = []
+        scheduled = false
+        lock.unlock()
+        let result: Result<CompletionReport, any Error>
+        do {
+            let now = queue.clock.now().unixMilliseconds
+            let report = try queue.writer.withConnectionOnQueue { db in
+                try db.transaction(.immediate) { try queue.apply(batch, now: now, db: db) }
+            }
+            result = .success(report)
+            lock.withLock { totals = totals + report }
+            if report.retried + report.snoozed > 0 {
+                for name in Set(batch.map(\.lease.queue)) { queue.signal.notify(name) }
+            }
+        } catch {
+            // The jobs stay leased; their leases expire and they are rescued.
+            log.error("group commit failed; jobs will be rescued when their leases expire",
+                      ["error": "\(error)", "outcomes": .int(batch.count)])
+            lock.withLock { failures += 1 }
+            result = .failure(error)
+        }
+        for callback in callbacks { callback(result) }
+    }
+}
+
+/// `@unchecked Sendable`: written once before a semaphore signal, read after the wait.
+private final class ResultBox: @unchecked Sendable {
+    private var result: Result<CompletionReport, any Error> = .success(CompletionReport())
+    func set(_ value: Result<CompletionReport, any Error>) { result = value }
+    func get() throws -> CompletionReport { try result.get() }
+}
