@@ -35,9 +35,12 @@ let package = Package(
             "HeraldCore", "HeraldStore", "HeraldChannels", "HeraldDispatch", "HeraldServer", "HeraldSim",
         ]),
 
+        // A worker that dies on purpose, for the queue's crash test; not installed.
+        .executableTarget(name: "herald-crash-drill", dependencies: ["HeraldStore"]),
+
         // Tests mirror the modules.
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
-        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore"]),
+        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "herald-crash-drill"]),
         // Runs the built `herald` binary as a subprocess; depending on the
         // executable target makes `swift test` build it first.
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore"]),
