@@ -18,7 +18,7 @@ public enum Schema {
             -- 2 succeeded, 3 dead, 4 cancelled. Times are Unix milliseconds.
             CREATE TABLE jobs (
                 id               INTEGER PRIMARY KEY,
-                queue_id         INTEGER NOT NULL REFERENCES queues (id),
+                queue_id         INTEGER NOT NULL,  -- queues.id; no REFERENCES: checking it costs every insert and update a lookup, and only JobQueue.queueID(_:db:) writes it
                 state            INTEGER NOT NULL DEFAULT 0,
                 priority         INTEGER NOT NULL DEFAULT 1,
                 run_at           INTEGER NOT NULL,
