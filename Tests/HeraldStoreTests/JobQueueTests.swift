@@ -285,6 +285,26 @@ struct QueueFixture {
         #expect(try committer.submitAndWait([Completion(claimed[0].lease, .succeeded)]).stale == 1)
     }
 
+    @Test func claimingThroughTheCommitterCommitsWaitingOutcomesInTheSameTransaction() throws {
+        let f = try QueueFixture()
+        try f.queue.enqueue((0..<6).map { f.job("\($0)") })
+        // A long delay: only the claim below can commit these outcomes.
+        let committer = GroupCommitter(queue: f.queue, maxDelay: 600, maxBatch: 1000)
+        let first = try committer.claim(queue: "sms", limit: 3, leaseFor: 30)
+        #expect(first.count == 3)
+        let committed = DispatchSemaphore(value: 0)
+        committer.submit(first.map { Completion($0.lease, .succeeded) }) { result in
+            if case .success(let report) = result, report.succeeded == 3 { committed.signal() }
+        }
+        #expect(try f.stats().succeeded == 0, "not committed yet")
+        let second = try committer.claim(queue: "sms", limit: 3, leaseFor: 30)
+        #expect(committed.wait(timeout: .now() + 5) == .success)
+        #expect(Set(second.map(\.id)).isDisjoint(with: first.map(\.id)))
+        let stats = try f.stats()
+        #expect(stats.succeeded == 3 && stats.running == 3)
+        #expect(committer.applied.succeeded == 3)
+    }
+
     @Test func enqueueWakesAWaitingClaimLoop() throws {
         let f = try QueueFixture()
         let queue = f.queue

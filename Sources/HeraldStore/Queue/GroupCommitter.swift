@@ -66,6 +66,37 @@ public final class GroupCommitter: @unchecked Sendable {
         try submitAndWait([])
     }
 
+    /// Claims jobs and, in the same transaction, commits the outcomes waiting
+    /// for the next group commit: a worker loop that claims and completes
+    /// then pays for one commit per cycle instead of two.
+    public func claim(queue name: String, limit: Int, leaseFor: TimeInterval) throws -> [ClaimedJob] {
+        try queue.writer.withConnection { db in
+            lock.lock()
+            let batch = pending
+            let callbacks = waiters
+            pending = []
+            waiters = []
+            lock.unlock()
+            let now = queue.clock.now().unixMilliseconds
+            do {
+                let (report, claimed) = try db.transaction(.immediate) {
+                    let report = try queue.apply(batch, now: now, db: db)
+                    return (report, try queue.claim(queue: name, limit: limit, leaseFor: leaseFor, now: now, db: db))
+                }
+                finish(batch, report: .success(report), callbacks: callbacks)
+                return claimed
+            } catch {
+                // Nothing was written: hand the outcomes back for the next group commit.
+                lock.withLock {
+                    pending.insert(contentsOf: batch, at: 0)
+                    waiters.insert(contentsOf: callbacks, at: 0)
+                }
+                submit([])
+                throw error
+            }
+        }
+    }
+
     /// Everything this committer applied so far.
     public var applied: CompletionReport { lock.withLock { totals } }
 
@@ -78,25 +109,31 @@ public final class GroupCommitter: @unchecked Sendable {
         waiters = []
         scheduled = false
         lock.unlock()
-        let result: Result<CompletionReport, any Error>
+        guard !batch.isEmpty || !callbacks.isEmpty else { return }
         do {
             let now = queue.clock.now().unixMilliseconds
             let report = try queue.writer.withConnectionOnQueue { db in
                 try db.transaction(.immediate) { try queue.apply(batch, now: now, db: db) }
             }
-            result = .success(report)
-            lock.withLock { totals = totals + report }
-            if report.retried + report.snoozed > 0 {
-                for name in Set(batch.map(\.lease.queue)) { queue.signal.notify(name) }
-            }
+            finish(batch, report: .success(report), callbacks: callbacks)
         } catch {
             // The jobs stay leased; their leases expire and they are rescued.
             log.error("group commit failed; jobs will be rescued when their leases expire",
                       ["error": "\(error)", "outcomes": .int(batch.count)])
             lock.withLock { failures += 1 }
-            result = .failure(error)
+            finish(batch, report: .failure(error), callbacks: callbacks)
         }
-        for callback in callbacks { callback(result) }
+    }
+
+    private func finish(_ batch: [Completion], report: Result<CompletionReport, any Error>,
+                        callbacks: [@Sendable (Result<CompletionReport, any Error>) -> Void]) {
+        if case .success(let report) = report {
+            lock.withLock { totals = totals + report }
+            if report.retried + report.snoozed > 0 {
+                for name in Set(batch.map(\.lease.queue)) { queue.signal.notify(name) }
+            }
+        }
+        for callback in callbacks { callback(report) }
     }
 }
 

@@ -159,15 +159,16 @@ public final class JobQueue: Sendable {
     public func claim(queue: String, limit: Int, leaseFor: TimeInterval, now: Date? = nil) throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let now = (now ?? clock.now()).unixMilliseconds
-        let token = random.nextToken()
         return try writer.write { db in
-            try claim(queue: queue, limit: limit, leaseMilliseconds: Int64(leaseFor * 1000), token: token,
-                      now: now, db: db)
+            try claim(queue: queue, limit: limit, leaseFor: leaseFor, now: now, db: db)
         }
     }
 
-    func claim(queue: String, limit: Int, leaseMilliseconds: Int64, token: Int64, now: Int64,
-                      db: Database) throws -> [ClaimedJob] {
+    /// Claims inside the caller's write transaction.
+    func claim(queue: String, limit: Int, leaseFor: TimeInterval, now: Int64, db: Database) throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let token = random.nextToken()
+        let leaseMilliseconds = Int64(leaseFor * 1000)
         guard let queueID = try existingQueueID(queue, db: db) else { return [] }
         let paused = try db.cached("SELECT paused FROM queues WHERE id = ?1")
         if try paused.firstRow([queueID], { $0.bool(0) }) == true { return [] }
