@@ -9,7 +9,8 @@
 // "ready CLAIMED" and then, by MODE:
 //   hold   blocks forever, holding the rest of its leases;
 //   grind  completes the rest one transaction each, printing "done ID" after
-//          each commit, so a SIGKILL lands in the middle of the writes.
+//          each commit, then keeps committing (pausing and resuming a queue
+//          of its own), so a SIGKILL always lands in the middle of writes.
 import Foundation
 import HeraldStore
 
@@ -37,7 +38,11 @@ do {
         try queue.complete([Completion(job.lease, .succeeded)])
         say("done \(job.id)")
     }
-    say("finished")
+    // Keep writing until killed, so the kill always lands amid commits.
+    while true {
+        try queue.pause(queue: "drill", reason: "grinding")
+        try queue.resume(queue: "drill")
+    }
 } catch {
     FileHandle.standardError.write(Data("herald-crash-drill: \(error)\n".utf8))
     exit(70)

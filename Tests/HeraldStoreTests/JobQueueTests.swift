@@ -269,6 +269,31 @@ struct QueueFixture {
         #expect(try f.queue.stats().allSatisfy { $0.available == 0 })
     }
 
+    @Test func aRolledBackBatchLeavesNoQueueBehind() throws {
+        let f = try QueueFixture()
+        // The first job would create queue "sms"; the second is invalid, so nothing is written.
+        #expect(throws: QueueError.self) {
+            try f.queue.enqueue([f.job(uniqueKey: "k"), f.job(maxAttempts: 0)])
+        }
+        try f.queue.enqueue([f.job("voice", queue: "voice")])
+        try f.queue.enqueue([f.job("sms")])
+        #expect(try f.queue.claim(queue: "voice", limit: 10, leaseFor: 30).map { String(decoding: $0.payload, as: UTF8.self) }
+                == ["voice"])
+        try f.queue.pause(queue: "sms", reason: "test")
+        #expect(try f.queue.claim(queue: "sms", limit: 10, leaseFor: 30).isEmpty)
+        #expect(try f.stats("voice").paused == false)
+        #expect(try f.stats("sms").available == 1)
+    }
+
+    @Test func outcomesForOneLeaseApplyInOrder() throws {
+        let f = try QueueFixture()
+        let id = try f.queue.enqueue([f.job()])[0].id
+        let job = try #require(try f.queue.claim(queue: "sms", limit: 1, leaseFor: 30).first)
+        let report = try f.queue.complete([Completion(job.lease, .succeeded), Completion(job.lease, .retry(error: "late"))])
+        #expect(report.succeeded == 1 && report.stale == 1)
+        #expect(try f.row(id).state == .succeeded)
+    }
+
     @Test func groupCommitterBatchesManyWorkers() throws {
         let f = try QueueFixture()
         try f.queue.enqueue((0..<400).map { f.job("\($0)") })

@@ -55,6 +55,13 @@ public final class JobQueue: Sendable {
     static let insertChunk = 64
 
     func insert(_ jobs: [NewJob], now: Int64, db: Database) throws -> [EnqueueResult] {
+        // Check the whole batch before writing any of it.
+        for (index, job) in jobs.enumerated() {
+            guard !job.queue.isEmpty else { throw QueueError.invalidJob("job \(index + 1) of the batch has no queue name") }
+            guard job.maxAttempts >= 1 else {
+                throw QueueError.invalidJob("job \(index + 1) of the batch (queue \(job.queue)): max attempts must be at least 1")
+            }
+        }
         var results: [EnqueueResult] = []
         results.reserveCapacity(jobs.count)
         var run: [NewJob] = []
@@ -66,10 +73,6 @@ public final class JobQueue: Sendable {
             run.removeAll(keepingCapacity: true)
         }
         for job in jobs {
-            guard job.maxAttempts >= 1 else {
-                throw QueueError.invalidJob("max attempts must be at least 1 (queue \(job.queue))")
-            }
-            guard !job.queue.isEmpty else { throw QueueError.invalidJob("a job needs a queue name") }
             if let key = job.uniqueKey {
                 // Keyed jobs go one at a time, after the run before them, so a key
                 // repeated within the batch finds its first job.
@@ -131,14 +134,17 @@ public final class JobQueue: Sendable {
     }
 
     /// The id of queue `name`, created on first use (inside the caller's write
-    /// transaction). Ids never change, so they are cached for the process.
+    /// transaction). Ids never change once committed, so committed ones are
+    /// cached for the process; one created by this transaction is not cached
+    /// yet, because a rollback would take it back.
     func queueID(_ name: String, db: Database) throws -> Int64 {
         if let id = queueIDs.id(for: name) { return id }
         try db.cached("INSERT INTO queues (name) VALUES (?1) ON CONFLICT (name) DO NOTHING").execute([name])
+        let created = db.changes > 0
         guard let id = try db.cached("SELECT id FROM queues WHERE name = ?1").firstRow([name], { $0.int64(0) }) else {
             throw DatabaseError(extendedResultCode: 1, message: "queue \(name) vanished while being created")
         }
-        queueIDs.remember(name, id)
+        if !created { queueIDs.remember(name, id) }
         return id
     }
 
@@ -265,14 +271,37 @@ public final class JobQueue: Sendable {
         var total = CompletionReport()
         var perQueue: [String: CompletionReport] = [:]
         // Successes, the bulk of the work, go in chunks: one UPDATE per claim
-        // token and up to `completeChunk` ids.
+        // token and up to `completeChunk` ids. They are written before any
+        // other outcome that follows them, so outcomes apply in order.
         var successes: [Int64: [Lease]] = [:]
+        func flushSuccesses() throws {
+            for (token, leases) in successes {
+                var start = 0
+                while start < leases.count {
+                    let chunk = leases[start..<min(leases.count, start + Self.completeChunk)]
+                    start = chunk.endIndex
+                    let succeeded = try markSucceeded(chunk, token: token, now: now, db: db)
+                    var report = CompletionReport()
+                    report.succeeded = succeeded
+                    report.stale = chunk.count - succeeded
+                    total = total + report
+                    // One token is one claim, so one queue.
+                    let queue = chunk[chunk.startIndex].queue
+                    perQueue[queue, default: CompletionReport()] = perQueue[queue, default: CompletionReport()] + report
+                }
+            }
+            successes.removeAll(keepingCapacity: true)
+        }
         for completion in completions {
             let lease = completion.lease
             var report = CompletionReport()
+            if case .succeeded = completion.outcome {
+                successes[lease.token, default: []].append(lease)
+                continue
+            }
+            try flushSuccesses()
             switch completion.outcome {
             case .succeeded:
-                successes[lease.token, default: []].append(lease)
                 continue
             case .retry(let error, let retryAfter):
                 let delay = random.withGenerator {
@@ -303,20 +332,7 @@ public final class JobQueue: Sendable {
             total = total + report
             perQueue[lease.queue, default: CompletionReport()] = perQueue[lease.queue, default: CompletionReport()] + report
         }
-        for (token, leases) in successes {
-            var start = 0
-            while start < leases.count {
-                let chunk = leases[start..<min(leases.count, start + Self.completeChunk)]
-                start = chunk.endIndex
-                let succeeded = try markSucceeded(chunk, token: token, now: now, db: db)
-                var report = CompletionReport()
-                report.succeeded = succeeded
-                report.stale = chunk.count - succeeded
-                total = total + report
-                let queue = chunk[chunk.startIndex].queue
-                perQueue[queue, default: CompletionReport()] = perQueue[queue, default: CompletionReport()] + report
-            }
-        }
+        try flushSuccesses()
         try Self.count(perQueue, now: now, db: db)
         return total
     }
