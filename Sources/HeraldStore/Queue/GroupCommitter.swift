@@ -36,6 +36,13 @@ public final class GroupCommitter: @unchecked Sendable {
         lock.lock()
         pending.append(contentsOf: completions)
         if let done { waiters.append(done) }
+        lock.unlock()
+        scheduleCommit()
+    }
+
+    /// Makes sure a group commit is on its way for what is pending.
+    private func scheduleCommit() {
+        lock.lock()
         let full = pending.count >= maxBatch
         let schedule = !scheduled
         if schedule { scheduled = true }
@@ -91,7 +98,7 @@ public final class GroupCommitter: @unchecked Sendable {
                     pending.insert(contentsOf: batch, at: 0)
                     waiters.insert(contentsOf: callbacks, at: 0)
                 }
-                submit([])
+                scheduleCommit()
                 throw error
             }
         }
