@@ -135,10 +135,8 @@ public final class GroupCommitter: @unchecked Sendable {
     private func finish(_ batch: [Completion], report: Result<CompletionReport, any Error>,
                         callbacks: [@Sendable (Result<CompletionReport, any Error>) -> Void]) {
         if case .success(let report) = report {
-            lock.withLock { totals = totals + report }
-            if report.retried + report.snoozed > 0 {
-                for name in Set(batch.map(\.lease.queue)) { queue.signal.notify(name) }
-            }
+            lock.withLock { totals += report }
+            queue.wakeClaimLoops(after: report, of: batch)
         }
         for callback in callbacks { callback(report) }
     }

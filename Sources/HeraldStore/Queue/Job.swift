@@ -139,13 +139,17 @@ public struct CompletionReport: Sendable, Equatable {
 
     public var applied: Int { succeeded + retried + dead + snoozed }
 
+    public static func += (lhs: inout CompletionReport, rhs: CompletionReport) {
+        lhs.succeeded += rhs.succeeded
+        lhs.retried += rhs.retried
+        lhs.dead += rhs.dead
+        lhs.snoozed += rhs.snoozed
+        lhs.stale += rhs.stale
+    }
+
     public static func + (lhs: CompletionReport, rhs: CompletionReport) -> CompletionReport {
         var sum = lhs
-        sum.succeeded += rhs.succeeded
-        sum.retried += rhs.retried
-        sum.dead += rhs.dead
-        sum.snoozed += rhs.snoozed
-        sum.stale += rhs.stale
+        sum += rhs
         return sum
     }
 }

@@ -241,10 +241,14 @@ public final class JobQueue: Sendable {
         guard !completions.isEmpty else { return CompletionReport() }
         let now = (now ?? clock.now()).unixMilliseconds
         let report = try writer.write { db in try apply(completions, now: now, db: db) }
-        if report.retried + report.snoozed > 0 {
-            for queue in Set(completions.map(\.lease.queue)) { signal.notify(queue) }
-        }
+        wakeClaimLoops(after: report, of: completions)
         return report
+    }
+
+    /// Retried and snoozed jobs come due again: wake the claim loops of their queues.
+    func wakeClaimLoops(after report: CompletionReport, of completions: [Completion]) {
+        guard report.retried + report.snoozed > 0 else { return }
+        for queue in Set(completions.map(\.lease.queue)) { signal.notify(queue) }
     }
 
     /// Applies completions inside the caller's write transaction.
@@ -284,10 +288,9 @@ public final class JobQueue: Sendable {
                     var report = CompletionReport()
                     report.succeeded = succeeded
                     report.stale = chunk.count - succeeded
-                    total = total + report
+                    total += report
                     // One token is one claim, so one queue.
-                    let queue = chunk[chunk.startIndex].queue
-                    perQueue[queue, default: CompletionReport()] = perQueue[queue, default: CompletionReport()] + report
+                    perQueue[chunk[chunk.startIndex].queue, default: CompletionReport()] += report
                 }
             }
             successes.removeAll(keepingCapacity: true)
@@ -329,8 +332,8 @@ public final class JobQueue: Sendable {
                 try snooze.execute([lease.jobID, lease.token, until.unixMilliseconds])
                 if db.changes > 0 { report.snoozed = 1 } else { report.stale = 1 }
             }
-            total = total + report
-            perQueue[lease.queue, default: CompletionReport()] = perQueue[lease.queue, default: CompletionReport()] + report
+            total += report
+            perQueue[lease.queue, default: CompletionReport()] += report
         }
         try flushSuccesses()
         try Self.count(perQueue, now: now, db: db)

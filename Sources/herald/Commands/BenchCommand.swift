@@ -113,7 +113,7 @@ struct QueueBenchmark {
             start = DispatchTime.now()
             var report = CompletionReport()
             for first in stride(from: 0, to: held.count, by: claimBatch) {
-                report = report + (try queue.complete(
+                report += (try queue.complete(
                     held[first..<min(held.count, first + claimBatch)].map { Completion($0.lease, .succeeded) }))
             }
             return Result(jobs: jobs, enqueueSeconds: enqueueSeconds, drainSeconds: claimSeconds + seconds(since: start),
