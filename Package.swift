@@ -29,10 +29,13 @@ let package = Package(
         .target(name: "HeraldStore", dependencies: ["HeraldCore", "CSQLite"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldCore", "CCurl", "CCrypto"]),
         .target(name: "HeraldDispatch", dependencies: ["HeraldCore", "HeraldStore", "HeraldChannels"]),
-        .target(name: "HeraldServer", dependencies: ["HeraldCore", "HeraldStore", "HeraldDispatch", "CMicroHTTPD"]),
-        .target(name: "HeraldSim", dependencies: ["HeraldCore", "CMicroHTTPD"]),
+        // Inbound HTTP on libmicrohttpd, shared by the API server and the
+        // gateway simulator (docs/ARCHITECTURE.md says why it is its own module).
+        .target(name: "HeraldHTTP", dependencies: ["HeraldCore", "CMicroHTTPD"]),
+        .target(name: "HeraldServer", dependencies: ["HeraldCore", "HeraldStore", "HeraldDispatch", "HeraldHTTP", "CMicroHTTPD"]),
+        .target(name: "HeraldSim", dependencies: ["HeraldCore", "HeraldHTTP", "HeraldChannels"]),
         .executableTarget(name: "herald", dependencies: [
-            "HeraldCore", "HeraldStore", "HeraldChannels", "HeraldDispatch", "HeraldServer", "HeraldSim",
+            "HeraldCore", "HeraldStore", "HeraldChannels", "HeraldDispatch", "HeraldServer", "HeraldSim", "HeraldHTTP",
         ]),
 
         // A worker that dies on purpose, for the queue's crash test; not installed.
@@ -41,6 +44,9 @@ let package = Package(
         // Tests mirror the modules.
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "herald-crash-drill"]),
+        .testTarget(name: "HeraldHTTPTests", dependencies: ["HeraldHTTP", "HeraldCore"]),
+        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldSim", "HeraldHTTP", "HeraldCore"],
+                    resources: [.copy("Fixtures")]),
         // Runs the built `herald` binary as a subprocess; depending on the
         // executable target makes `swift test` build it first.
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore"]),

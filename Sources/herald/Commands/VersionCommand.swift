@@ -1,6 +1,6 @@
 import HeraldChannels
 import HeraldCore
-import HeraldServer
+import HeraldHTTP
 import HeraldStore
 
 enum VersionCommand {
