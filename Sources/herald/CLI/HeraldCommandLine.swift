@@ -8,6 +8,7 @@ enum HeraldCommandLine {
         MigrateCommand.spec,
         StatusCommand.spec,
         BenchCommand.queueSpec,
+        BenchCommand.httpSpec,
     ]
 
     static let parser = CommandLineParser(commands: commands)
