@@ -333,7 +333,8 @@ public final class HTTPClient: @unchecked Sendable {
             }
             result = .success(HTTPResponse(status: easy.info(CURLINFO_RESPONSE_CODE),
                                            rawHeaders: transfer.rawHeaders,
-                                           body: transfer.body, httpVersion: version))
+                                           body: transfer.body, httpVersion: version,
+                                           connectionsOpened: easy.info(CURLINFO_NUM_CONNECTS)))
         } else {
             result = .failure(classify(code, transfer: transfer, detail: easy.errorDetail))
         }

@@ -9,6 +9,9 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// The protocol the exchange used, e.g. "HTTP/1.1" or "HTTP/2".
     public var httpVersion: String
+    /// How many new connections this exchange opened: 0 when it reused a
+    /// kept-alive one.
+    public var connectionsOpened: Int = 0
     /// The header block as received ("Name: value\r\n" lines).
     var rawHeaders: [UInt8]
 
@@ -19,8 +22,9 @@ public struct HTTPResponse: Sendable {
         rawHeaders = Array(headers.map { "\($0.name): \($0.value)\r\n" }.joined().utf8)
     }
 
-    init(status: Int, rawHeaders: [UInt8], body: [UInt8], httpVersion: String) {
+    init(status: Int, rawHeaders: [UInt8], body: [UInt8], httpVersion: String, connectionsOpened: Int) {
         self.status = status
+        self.connectionsOpened = connectionsOpened
         self.rawHeaders = rawHeaders
         self.body = body
         self.httpVersion = httpVersion
