@@ -72,7 +72,7 @@ extension OutcomeTable {
         let retryAfter = response.retryAfter(now: now)
         if status == 429 {
             var reason = "\(gateway) answered HTTP 429 Too Many Requests"
-            if case .code(let code, _, _) = answer { reason += " (\(Self.gatewayText(code)))" }
+            if case .code(let code, _, _) = answer, code != String(status) { reason += " (\(Self.gatewayText(code)))" }
             return .rateLimited(retryAfter: retryAfter, reason: reason)
         }
         switch answer {
