@@ -9,13 +9,14 @@ public struct ChannelError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// The queue file names an adapter Herald does not have.
         case unknownAdapter = "unknown-adapter"
-        /// `gateway.credentials` lacks a role the adapter needs, or names one it does not know.
+        /// `gateway.credentials` lacks a role the adapter needs.
         case missingCredential = "missing-credential"
         /// The environment variable a credential names is unset or empty.
         case missingEnvironmentVariable = "missing-environment-variable"
         /// A required `gateway.settings` entry is absent or empty.
         case missingSetting = "missing-setting"
-        /// A setting, the endpoint, the timeout or the channel kind has a value the adapter cannot use.
+        /// A setting, credential role, the endpoint, the timeout or the channel
+        /// kind is unknown or has a value the adapter cannot use.
         case invalidSetting = "invalid-setting"
         /// The generic HTTP adapter's `gateway.http` block is wrong.
         case invalidHTTPSpec = "invalid-http-spec"

@@ -14,7 +14,7 @@ struct GatewaySettingsReader {
     /// typo (`signname`) is caught at start-up instead of sending without it.
     func checkKnown(credentials knownCredentials: [String], settings knownSettings: [String]) throws(ChannelError) {
         for role in gateway.credentials.keys.sorted() where !knownCredentials.contains(role) {
-            throw ChannelError(.missingCredential,
+            throw ChannelError(.invalidSetting,
                                "adapter \(adapter) has no credential role \"\(role)\"; "
                                + "its roles are \(list(knownCredentials))",
                                queue: queue, field: "gateway.credentials.\(role)")

@@ -124,6 +124,15 @@ import Testing
         #expect(error?.message.contains("accessKeySecret") == true)
     }
 
+    @Test func anUnknownCredentialRoleIsNamed() {
+        var gateway = Self.alibaba
+        gateway.credentials["secretKey"] = "HERALD_ALIBABA_ACCESS_KEY_SECRET"
+        let error = Self.error("alibaba-sms", gateway)
+        #expect(error?.code == .invalidSetting)
+        #expect(error?.field == "gateway.credentials.secretKey")
+        #expect(error?.message.contains("\"accessKeySecret\"") == true)
+    }
+
     @Test func unknownAdapterListsTheKnownOnes() {
         let error = Self.error("aliyun-sms", Self.alibaba)
         #expect(error?.code == .unknownAdapter)
