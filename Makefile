@@ -5,7 +5,7 @@ SWIFT ?= swift
 DB ?= ./herald.db
 BENCH_JOBS ?= 1000000
 
-.PHONY: all deps deps-servers build release test demo bench clean
+.PHONY: all deps deps-servers build release test demo bench bench-http clean
 
 all: build
 
@@ -38,6 +38,10 @@ demo: release
 
 bench: release
 	.build/release/herald bench queue --jobs $(BENCH_JOBS)
+
+# The HTTP client against nginx on loopback (needs nginx: make deps-servers).
+bench-http: release deps-servers
+	Ops/bench/bench-http.sh
 
 clean:
 	rm -rf .build
