@@ -15,7 +15,7 @@ extension AccessTokenCache {
                       margin: Duration = .seconds(300)) -> AccessTokenCache {
         AccessTokenCache(configuration: .init(endpoint: "http://127.0.0.1:9300/", appID: "wx1234",
                                               appSecret: Secret("s3cret&x"), refreshMargin: margin),
-                         transport: transport, clock: clock)
+                         transport: transport, clock: clock, logger: silentLogger)
     }
 
     /// Answers token requests with token-1, token-2, … valid for 7200 s.

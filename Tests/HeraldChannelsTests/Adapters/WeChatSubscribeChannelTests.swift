@@ -36,9 +36,9 @@ final class FakeWeChat: Sendable {
 
     static func channel(_ fake: FakeWeChat, clock: ManualClock = Fixture.clock,
                         state: String = "formal") -> WeChatSubscribeChannel {
-        let tokens = AccessTokenCache(configuration: tokenConfiguration, transport: fake.transport, clock: clock)
+        let tokens = AccessTokenCache(configuration: tokenConfiguration, transport: fake.transport, clock: clock, logger: silentLogger)
         return WeChatSubscribeChannel(configuration: .init(endpoint: "http://127.0.0.1:9300", miniprogramState: state),
-                                      tokens: tokens, transport: fake.transport, clock: clock)
+                                      tokens: tokens, transport: fake.transport, clock: clock, logger: silentLogger)
     }
 
     static func pushMessage(page: String? = "pages/activity/detail?id=88", template: String? = "tmpl-Abc_123")
