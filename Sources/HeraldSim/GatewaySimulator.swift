@@ -80,19 +80,21 @@ public final class GatewaySimulator: Sendable {
 
     /// Changes the behaviour for requests from now on. A change that breaks
     /// a range (`SimulatorBehaviour.problems()`) is refused and the problems
-    /// returned; empty when applied.
+    /// returned; empty when applied. `change` runs under the simulator's
+    /// lock (so concurrent changes do not overwrite each other): it must
+    /// not call back into the simulator.
     @discardableResult
     public func updateBehaviour(_ change: (inout SimulatorBehaviour) -> Void) -> [String] {
-        var updated = behaviour
-        change(&updated)
-        let problems = updated.problems()
-        guard problems.isEmpty else { return problems }
         engine.store.withState { state in
+            var updated = state.behaviour
+            change(&updated)
+            let problems = updated.problems()
+            guard problems.isEmpty else { return problems }
             let balanceChanged = state.behaviour.balance != updated.balance
             state.behaviour = updated
             if balanceChanged { state.resetBalances() }
+            return []
         }
-        return []
     }
 
     /// Answers the next `count` requests to `gateway` (any gateway when nil)

@@ -28,8 +28,11 @@ struct SimulatorState {
     var balances: [SimulatedGateway: Int] = [:]
     /// Unix seconds of accepted sends per "product/number", newest last.
     var sendTimes: [String: [Int]] = [:]
-    /// Alibaba `SignatureNonce`s seen, with when (kept 15 minutes).
-    var nonces: [String: Int] = [:]
+    /// Alibaba `SignatureNonce`s seen in the window, and the same in the
+    /// order seen (from `nonceHead` on), so forgetting old ones is cheap.
+    var nonces: Set<String> = []
+    var nonceOrder: [(time: Int, nonce: String)] = []
+    var nonceHead = 0
     var accessTokens: [String: AccessToken] = [:]
     /// Webhook `Idempotency-Key` → the id answered the first time.
     var idempotencyKeys: [String: String] = [:]
@@ -61,7 +64,9 @@ struct SimulatorState {
         nextSequence = 1
         forcedFaults = []
         sendTimes = [:]
-        nonces = [:]
+        nonces = []
+        nonceOrder = []
+        nonceHead = 0
         accessTokens = [:]
         idempotencyKeys = [:]
         lastDeliveryByOpenID = [:]
@@ -85,6 +90,24 @@ struct SimulatorState {
         forcedFaults[index].remaining -= 1
         if forcedFaults[index].remaining <= 0 { forcedFaults.remove(at: index) }
         return fault
+    }
+
+    // MARK: Nonces
+
+    /// Records an Alibaba `SignatureNonce`; false when it was already seen
+    /// since `now - window`. Nonces older than that are forgotten first.
+    mutating func useNonce(_ nonce: String, now: Int, window: Int) -> Bool {
+        while nonceHead < nonceOrder.count, nonceOrder[nonceHead].time <= now - window {
+            nonces.remove(nonceOrder[nonceHead].nonce)
+            nonceHead += 1
+        }
+        if nonceHead > 1024, nonceHead * 2 > nonceOrder.count {
+            nonceOrder.removeFirst(nonceHead)
+            nonceHead = 0
+        }
+        guard nonces.insert(nonce).inserted else { return false }
+        nonceOrder.append((now, nonce))
+        return true
     }
 
     // MARK: Balance and frequency

@@ -95,11 +95,9 @@ enum AlibabaAPI {
                         "Specified signature is not matched with our calculation. server string to sign is:"
                             + expected.stringToSign)
         }
-        state.nonces = state.nonces.filter { $0.value > exchange.unixNow - timestampWindowSeconds }
-        guard state.nonces[nonce] == nil else {
+        guard state.useNonce(nonce, now: exchange.unixNow, window: timestampWindowSeconds) else {
             return fail(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
         }
-        state.nonces[nonce] = exchange.unixNow
 
         let mandatory: [String] = switch action {
         case "SendSms": ["PhoneNumbers", "SignName", "TemplateCode"]

@@ -62,6 +62,33 @@ import Testing
         #expect(record.status == nil)
     }
 
+    /// libcurl re-sends a request by itself when a reused keep-alive
+    /// connection closes without an answer. The dropped request had been
+    /// processed, so the gateway sees the send twice: Alibaba refuses the
+    /// identical copy (`SignatureNonceUsed`) after the message went out; a
+    /// gateway without a nonce sends it again while the caller sees success.
+    @Test func dropOnAReusedConnectionIsResentByLibcurl() async throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        let warmUp = try await harness.send(harness.alibaba("SendSms", Self.sms("20")))
+        #expect(warmUp.status == 200)
+        harness.simulator.inject(.dropConnection)
+        let resent = try await harness.send(harness.alibaba("SendSms", Self.sms("21")))
+        #expect(resent.status == 400)
+        #expect(json(resent)?["Code"]?.stringValue == "SignatureNonceUsed")
+        #expect(harness.simulator.requests().map(\.sent) == [true, true, false])
+
+        func generic(_ ref: String) -> HTTPRequest {
+            HTTPRequest(method: .post, url: harness.baseURL + "/generic/send",
+                        body: Array(#"{"to":"+8613800000001","text":"x","ref":"\#(ref)"}"#.utf8))
+        }
+        _ = try await harness.send(generic("30"))
+        harness.simulator.inject(.dropConnection)
+        let silent = try await harness.send(generic("31"))
+        #expect(silent.status == 200)
+        #expect(harness.simulator.duplicates() == ["31": 2])
+    }
+
     @Test func timeoutHeldUntilStopIsAClientTimeoutAndARetryIsADuplicate() async throws {
         let harness = try SimulatorHarness()
         defer { harness.stop() }
