@@ -9,6 +9,7 @@ enum HeraldCommandLine {
         StatusCommand.spec,
         BenchCommand.queueSpec,
         BenchCommand.httpSpec,
+        GatewaySimCommand.spec,
     ]
 
     static let parser = CommandLineParser(commands: commands)

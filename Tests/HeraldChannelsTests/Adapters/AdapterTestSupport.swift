@@ -225,5 +225,3 @@ final class Counter: Sendable {
     func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }
 
-/// A logger that writes nowhere, for tests that provoke warnings on purpose.
-let silentLogger = Logger(label: "test", system: LoggingSystem(sink: { _ in }))
