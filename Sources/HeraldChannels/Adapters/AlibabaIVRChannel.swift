@@ -98,7 +98,7 @@ public final class AlibabaIVRChannel: Channel {
         let parameters = message.parameters.isEmpty ? nil : AlibabaRPC.parametersJSON(message.parameters)
         var fields = [
             "CalledShowNumber": configuration.calledShowNumber,
-            "CalledNumber": phone.nationalNumber,
+            "CalledNumber": AlibabaRPC.dialledNumber(phone),
             "StartCode": menu.startCode,
             "PlayTimes": String(menu.playTimes),
             "Timeout": String(menu.keyTimeout.milliseconds),

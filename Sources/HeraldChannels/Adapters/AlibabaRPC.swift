@@ -64,6 +64,13 @@ struct AlibabaRPC: Sendable {
         phone.countryCode == "86" ? phone.nationalNumber : phone.countryCode + phone.nationalNumber
     }
 
+    /// A number as the voice API dials it: like `number`, but a mainland
+    /// landline keeps its trunk prefix (`02112345678`), as a caller in China
+    /// would dial it.
+    static func dialledNumber(_ phone: PhoneNumber) -> String {
+        phone.countryCode == "86" && !phone.isMainlandMobile ? "0" + phone.nationalNumber : number(phone)
+    }
+
     /// An ordered JSON object of template parameters, as `TemplateParam`,
     /// `TtsParam` and `StartTtsParams` take it.
     static func parametersJSON(_ parameters: [TemplateParameter]) -> String {
@@ -89,7 +96,13 @@ struct AlibabaRPC: Sendable {
         .init("isp.SYSTEM_ERROR", .retry, "Alibaba system error"),
         .init("ServiceUnavailable", .retry, "Alibaba service unavailable"),
         .init("Throttling.User", .retry, "API call rate limit of the account (QPS); retrying"),
-        .init("SignatureNonceUsed", .retry, "nonce reused; the retry signs with a fresh one"),
+        // Herald signs every request with a fresh nonce, so this answer means an
+        // identical copy of this very request reached Alibaba first: libcurl
+        // re-sends a request whose reused keep-alive connection closed before
+        // any answer. Sending again would duplicate the SMS or call; the
+        // receipt (by OutId) confirms what happened to the first copy.
+        .init("SignatureNonceUsed", .accepted,
+              "an identical copy of this request reached Alibaba first (resent on a dropped connection)"),
         // Credentials, account and money: every send fails until someone acts.
         .init("InvalidAccessKeyId.NotFound", .gatewayFailure, "AccessKeyId does not exist; check the queue's accessKeyId"),
         .init("InvalidAccessKeyId.Inactive", .gatewayFailure, "AccessKeyId is disabled; enable it or use another"),

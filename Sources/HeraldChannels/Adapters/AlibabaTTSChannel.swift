@@ -79,7 +79,7 @@ public final class AlibabaTTSChannel: Channel {
             throw .unsendable("Alibaba SingleCallByTts reads approved TTS templates only and the message has no template code")
         }
         var fields = [
-            "CalledNumber": AlibabaRPC.number(phone),
+            "CalledNumber": AlibabaRPC.dialledNumber(phone),
             "TtsCode": ttsCode,
             "PlayTimes": String(configuration.playTimes),
             "OutId": String(message.deliveryID),

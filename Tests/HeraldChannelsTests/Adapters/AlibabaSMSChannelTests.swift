@@ -131,7 +131,7 @@ import Testing
         ExpectedRow("isp.SYSTEM_ERROR", .retry),
         ExpectedRow("ServiceUnavailable", .retry),
         ExpectedRow("Throttling.User", .retry),
-        ExpectedRow("SignatureNonceUsed", .retry),
+        ExpectedRow("SignatureNonceUsed", .accepted),
         ExpectedRow("isv.BUSINESS_LIMIT_CONTROL", .rateLimited, delay: .seconds(60)),
         ExpectedRow("isv.DAY_LIMIT_CONTROL", .rateLimited, delay: .seconds(3600)),
         ExpectedRow("isv.MOBILE_NUMBER_ILLEGAL", .permanent),
