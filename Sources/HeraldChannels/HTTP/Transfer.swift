@@ -35,7 +35,8 @@ final class Transfer: @unchecked Sendable {
             exceededLimit = true
             return false
         }
-        body.append(contentsOf: bytes)
+        // Typed as UInt8 so the append is one memcpy, not a byte-by-byte loop.
+        body.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
         return true
     }
 
@@ -46,6 +47,6 @@ final class Transfer: @unchecked Sendable {
            bytes[2] == UInt8(ascii: "T"), bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/") {
             rawHeaders.removeAll(keepingCapacity: true)
         }
-        rawHeaders.append(contentsOf: bytes)
+        rawHeaders.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
     }
 }
