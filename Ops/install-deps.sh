@@ -5,6 +5,7 @@
 #
 #   Ops/install-deps.sh            build libraries (curl, sqlite, microhttpd, openssl)
 #   Ops/install-deps.sh --servers  also the test servers (kannel, nginx, prometheus)
+#                                  and test tools (openssl, curl, wrk)
 set -euo pipefail
 
 want_servers=0
@@ -48,6 +49,11 @@ if [[ $want_servers == 1 ]]; then
   need_tool /usr/lib/kannel/test/fakesmsc kannel-extras
   need_tool nginx nginx
   need_tool promtool prometheus
+  # The tests' own helpers: a throwaway CA for the TLS tests, readiness polls
+  # in Tests/Scripts, and the load generator BENCHMARKS.md compares against.
+  need_tool openssl openssl
+  need_tool curl curl
+  need_tool wrk wrk
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
