@@ -23,7 +23,7 @@ import HeraldCore
 /// **Not idempotent**: a retry after a timeout may call the resident twice.
 ///
 /// Sendable: immutable configuration and the shared transport.
-public final class AlibabaIVRChannel: Channel {
+public final class AlibabaIVRChannel: SingleExchangeChannel {
     public struct Configuration: Sendable {
         /// Base URL, e.g. `https://dyvmsapi.aliyuncs.com`.
         public var endpoint: String
@@ -48,7 +48,7 @@ public final class AlibabaIVRChannel: Channel {
     public let kind = ChannelKind.voice
     public let adapter = "alibaba-ivr"
     public let configuration: Configuration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let rpc: AlibabaRPC
     private let logger: Logger
 
@@ -61,17 +61,6 @@ public final class AlibabaIVRChannel: Channel {
         rpc = AlibabaRPC(endpoint: configuration.endpoint, accessKeyID: configuration.accessKeyID,
                          accessKeySecret: configuration.accessKeySecret, regionID: configuration.regionID,
                          timeout: configuration.timeout, clock: clock, nonce: nonce)
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The signed `IvrCall` request for `message`.

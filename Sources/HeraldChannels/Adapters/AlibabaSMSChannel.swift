@@ -16,7 +16,7 @@ import HeraldCore
 /// sent the SMS, and the retry sends it again. The retry reason says so.
 ///
 /// Sendable: immutable configuration and the shared transport.
-public final class AlibabaSMSChannel: Channel {
+public final class AlibabaSMSChannel: SingleExchangeChannel {
     public struct Configuration: Sendable {
         /// Base URL, e.g. `https://dysmsapi.aliyuncs.com` (the simulator in tests).
         public var endpoint: String
@@ -41,7 +41,7 @@ public final class AlibabaSMSChannel: Channel {
     public let kind = ChannelKind.sms
     public let adapter = "alibaba-sms"
     public let configuration: Configuration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let rpc: AlibabaRPC
     private let logger: Logger
 
@@ -57,17 +57,6 @@ public final class AlibabaSMSChannel: Channel {
         rpc = AlibabaRPC(endpoint: configuration.endpoint, accessKeyID: configuration.accessKeyID,
                          accessKeySecret: configuration.accessKeySecret, regionID: configuration.regionID,
                          timeout: configuration.timeout, clock: clock, nonce: nonce)
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The signed `SendSms` request for `message`.

@@ -16,7 +16,7 @@ import HeraldCore
 /// **Not idempotent**: a retry after a timeout may call the resident twice.
 ///
 /// Sendable: immutable configuration and the shared transport.
-public final class AlibabaTTSChannel: Channel {
+public final class AlibabaTTSChannel: SingleExchangeChannel {
     public struct Configuration: Sendable {
         /// Base URL, e.g. `https://dyvmsapi.aliyuncs.com`.
         public var endpoint: String
@@ -44,7 +44,7 @@ public final class AlibabaTTSChannel: Channel {
     public let kind = ChannelKind.voice
     public let adapter = "alibaba-tts"
     public let configuration: Configuration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let rpc: AlibabaRPC
     private let logger: Logger
 
@@ -57,17 +57,6 @@ public final class AlibabaTTSChannel: Channel {
         rpc = AlibabaRPC(endpoint: configuration.endpoint, accessKeyID: configuration.accessKeyID,
                          accessKeySecret: configuration.accessKeySecret, regionID: configuration.regionID,
                          timeout: configuration.timeout, clock: clock, nonce: nonce)
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The signed `SingleCallByTts` request for `message`.

@@ -24,7 +24,7 @@ import HeraldCore
 /// unknown code → bounded retry).
 ///
 /// Sendable: immutable parsed templates, the table and the shared transport.
-public final class GenericHTTPChannel: Channel {
+public final class GenericHTTPChannel: SingleExchangeChannel {
     public let kind: ChannelKind
     public let adapter = "http"
     public let spec: GenericHTTPSpec
@@ -40,7 +40,7 @@ public final class GenericHTTPChannel: Channel {
     private let success: GenericHTTPSpec.Success
     private let codePath: String?
     private let timeout: Duration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let clock: any WallClock
     private let logger: Logger
 
@@ -162,17 +162,6 @@ public final class GenericHTTPChannel: Channel {
         }
         table = OutcomeTable(gateway: "HTTP gateway of queue \(queue)",
                              duplicateRisk: "unless the gateway deduplicates, a retry may send twice", rows: rows)
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The request for `message`, the templates filled in.

@@ -26,7 +26,7 @@ import HeraldCore
 /// drops it from errors and logs.
 ///
 /// Sendable: immutable configuration and the shared transport.
-public final class KannelChannel: Channel {
+public final class KannelChannel: SingleExchangeChannel {
     public struct Configuration: Sendable {
         /// The smsbox base URL, e.g. `http://127.0.0.1:13013`.
         public var endpoint: String
@@ -53,7 +53,7 @@ public final class KannelChannel: Channel {
     public let kind = ChannelKind.sms
     public let adapter = "kannel"
     public let configuration: Configuration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let clock: any WallClock
     private let logger: Logger
 
@@ -63,17 +63,6 @@ public final class KannelChannel: Channel {
         self.transport = transport
         self.clock = clock
         self.logger = logger
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The `sendsms` request for `message`.

@@ -22,7 +22,7 @@ import HeraldCore
 /// Not idempotent: a retry after a timeout may send the SMS twice.
 ///
 /// Sendable: immutable configuration and the shared transport.
-public final class TencentSMSChannel: Channel {
+public final class TencentSMSChannel: SingleExchangeChannel {
     public struct Configuration: Sendable {
         /// Base URL, e.g. `https://sms.tencentcloudapi.com`.
         public var endpoint: String
@@ -53,7 +53,7 @@ public final class TencentSMSChannel: Channel {
     public let kind = ChannelKind.sms
     public let adapter = "tencent-sms"
     public let configuration: Configuration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let api: TencentCloudAPI
     private let logger: Logger
 
@@ -65,17 +65,6 @@ public final class TencentSMSChannel: Channel {
         api = TencentCloudAPI(endpoint: configuration.endpoint, secretID: configuration.secretID,
                               secretKey: configuration.secretKey, service: "sms", version: Self.version,
                               region: configuration.region, timeout: configuration.timeout, clock: clock)
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The signed `SendSms` request for `message`.

@@ -16,7 +16,7 @@ import HeraldCore
 /// Not idempotent: a retry after a timeout may call the resident twice.
 ///
 /// Sendable: immutable configuration and the shared transport.
-public final class TencentVoiceChannel: Channel {
+public final class TencentVoiceChannel: SingleExchangeChannel {
     public struct Configuration: Sendable {
         /// Base URL, e.g. `https://vms.tencentcloudapi.com`.
         public var endpoint: String
@@ -47,7 +47,7 @@ public final class TencentVoiceChannel: Channel {
     public let kind = ChannelKind.voice
     public let adapter = "tencent-voice"
     public let configuration: Configuration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let api: TencentCloudAPI
     private let logger: Logger
 
@@ -59,17 +59,6 @@ public final class TencentVoiceChannel: Channel {
         api = TencentCloudAPI(endpoint: configuration.endpoint, secretID: configuration.secretID,
                               secretKey: configuration.secretKey, service: "vms", version: Self.version,
                               region: configuration.region, timeout: configuration.timeout, clock: clock)
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The signed `SendTtsVoice` request for `message`.

@@ -27,7 +27,7 @@ import HeraldCore
 /// `.permanent`; 401/403 → `.gatewayFailure`; 429 and 5xx by the shared rules.
 ///
 /// Sendable: immutable configuration and the shared transport.
-public final class WebhookChannel: Channel {
+public final class WebhookChannel: SingleExchangeChannel {
     public struct Configuration: Sendable {
         /// The receiver's full URL.
         public var url: String
@@ -45,7 +45,7 @@ public final class WebhookChannel: Channel {
     public let kind = ChannelKind.webhook
     public let adapter = "webhook"
     public let configuration: Configuration
-    private let transport: any HTTPTransport
+    public let transport: any HTTPTransport
     private let clock: any WallClock
     private let logger: Logger
 
@@ -55,17 +55,6 @@ public final class WebhookChannel: Channel {
         self.transport = transport
         self.clock = clock
         self.logger = logger
-    }
-
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (SendOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try self.request(for: message)
-        } catch {
-            completion(error.sendOutcome)
-            return
-        }
-        transport.exchange(request) { [self] result in completion(outcome(for: result)) }
     }
 
     /// The signed POST for `message`.
