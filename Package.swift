@@ -26,7 +26,7 @@ let package = Package(
 
         // Herald's modules; dependency arrows point down, no cycles.
         .target(name: "HeraldCore"),
-        .target(name: "HeraldStore", dependencies: ["HeraldCore", "CSQLite"]),
+        .target(name: "HeraldStore", dependencies: ["HeraldCore", "CSQLite", "CCrypto"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldCore", "CCurl", "CCrypto"]),
         .target(name: "HeraldDispatch", dependencies: ["HeraldCore", "HeraldStore", "HeraldChannels"]),
         // Inbound HTTP on libmicrohttpd, shared by the API server and the
