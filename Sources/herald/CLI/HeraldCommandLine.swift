@@ -9,6 +9,7 @@ enum HeraldCommandLine {
         StatusCommand.spec,
         BenchCommand.queueSpec,
         BenchCommand.httpSpec,
+        BenchCommand.fanoutSpec,
         GatewaySimCommand.spec,
     ]
 
