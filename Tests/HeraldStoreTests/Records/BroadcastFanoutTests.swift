@@ -26,7 +26,7 @@ import Testing
                 try db.cached("""
                     INSERT INTO residents (committee_id, name, phone, openid, building, voice_ok, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, 1, 1)
-                    """).execute([committee ?? self.committee, name, phone, openID, building, voiceOK])
+                    """).execute([committee ?? self.committee, name, try phone.map { try PhoneNumber(parsing: $0).e164 }, openID, building, voiceOK])
                 let id = db.lastInsertRowID
                 for tag in tags {
                     try db.cached("INSERT INTO resident_tags (committee_id, tag, resident_id) VALUES (?, ?, ?)")
