@@ -12,6 +12,7 @@ struct RecordsFixture {
     let writer: DatabaseWriter
     let readers: DatabaseReaderPool
     let activities: ActivityStore
+    let polls: PollStore
 
     init() throws {
         path = directory.file("records.db")
@@ -19,6 +20,7 @@ struct RecordsFixture {
         _ = try writer.withConnection { try Schema.migrator.migrate($0) }
         readers = DatabaseReaderPool(path: path)
         activities = ActivityStore(writer: writer, readers: readers, clock: clock)
+        polls = PollStore(writer: writer, readers: readers, clock: clock)
     }
 
     var now: Date { clock.now() }
