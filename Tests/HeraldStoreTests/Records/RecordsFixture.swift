@@ -13,6 +13,7 @@ struct RecordsFixture {
     let readers: DatabaseReaderPool
     let activities: ActivityStore
     let polls: PollStore
+    let optOuts: OptOutStore
 
     init() throws {
         path = directory.file("records.db")
@@ -21,6 +22,7 @@ struct RecordsFixture {
         readers = DatabaseReaderPool(path: path)
         activities = ActivityStore(writer: writer, readers: readers, clock: clock)
         polls = PollStore(writer: writer, readers: readers, clock: clock)
+        optOuts = OptOutStore(writer: writer, readers: readers, clock: clock)
     }
 
     var now: Date { clock.now() }
