@@ -46,7 +46,7 @@ struct RecordsFixture {
                 """)
             return try (0..<count).map { index in
                 let n = base + Int64(index)
-                try insert.execute([committee, "居民\(n)", "+86139\(String(format: "%08d", n))", now.unixMilliseconds])
+                try insert.execute([committee, "居民\(n)", "+86\(13_900_000_000 + n)", now.unixMilliseconds])
                 return db.lastInsertRowID
             }
         }
