@@ -3,7 +3,7 @@ import Testing
 @testable import HeraldStore
 
 /// A migrated database in a temporary folder, for the record stores.
-final class RecordsFixture {
+final class CommitteeDatabase {
     let directory = TemporaryDirectory()
     let db: Database
 
@@ -15,7 +15,7 @@ final class RecordsFixture {
 
 @Suite struct CommitteeAndTokenTests {
     @Test func createsFindsAndListsCommittees() throws {
-        let f = try RecordsFixture()
+        let f = try CommitteeDatabase()
         let made = try f.db.transaction {
             try CommitteeStore.create(slug: "yangguang", name: "阳光社区居委会", at: 1_000, db: f.db)
         }
@@ -25,7 +25,7 @@ final class RecordsFixture {
     }
 
     @Test func refusesBadOrDuplicateCommittees() throws {
-        let f = try RecordsFixture()
+        let f = try CommitteeDatabase()
         _ = try CommitteeStore.create(slug: "yangguang", name: "阳光社区居委会", at: 1, db: f.db)
         let duplicate = #expect(throws: RecordError.self) {
             try CommitteeStore.create(slug: "yangguang", name: "另一个", at: 2, db: f.db)
@@ -43,7 +43,7 @@ final class RecordsFixture {
     }
 
     @Test func tokensAreStoredHashedAndAuthenticateTheirPrincipal() throws {
-        let f = try RecordsFixture()
+        let f = try CommitteeDatabase()
         let committee = try CommitteeStore.create(slug: "yangguang", name: "阳光社区居委会", at: 1, db: f.db)
         let (token, record) = try TokenStore.create(for: .committee(committee.id), name: "mini program backend", at: 2, db: f.db)
         let (adminToken, _) = try TokenStore.create(for: .admin, name: "on call", at: 3, db: f.db)
@@ -67,7 +67,7 @@ final class RecordsFixture {
     }
 
     @Test func revokedTokensStopWorkingAndListsNeverShowTheToken() throws {
-        let f = try RecordsFixture()
+        let f = try CommitteeDatabase()
         let committee = try CommitteeStore.create(slug: "yangguang", name: "阳光社区居委会", at: 1, db: f.db)
         let (token, record) = try TokenStore.create(for: .committee(committee.id), name: "console", at: 2, db: f.db)
         #expect(try TokenStore.revoke(record.prefix, at: 5, db: f.db))

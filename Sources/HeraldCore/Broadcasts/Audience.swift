@@ -1,11 +1,3 @@
-/// What a broadcast is for: a notice to read, an activity to sign up for,
-/// or a question for the 议事厅 to vote on.
-public enum BroadcastKind: String, Sendable, Hashable, Codable, CaseIterable {
-    case notice
-    case invitation
-    case poll
-}
-
 /// How urgent a broadcast is; emergencies go first in every queue.
 public enum BroadcastPriority: String, Sendable, Hashable, Codable, CaseIterable {
     case emergency
