@@ -116,3 +116,16 @@ public enum ReceiptStore {
         String(decoding: (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 }
+
+extension ReceiptStore {
+    /// The resident confirmed this delivery (signed up, answered a poll,
+    /// acknowledged a notice): its state becomes confirmed and escalation stops.
+    public static func confirm(delivery: Int64, reason: String, at now: Int64, db: Database) throws {
+        guard let state = try db.cached("SELECT state FROM deliveries WHERE id = ?")
+            .firstRow([delivery], { DeliveryState(rawValue: $0.int(0)) }) ?? nil,
+            state.canMove(to: .confirmed) else { return }
+        try db.cached("UPDATE deliveries SET state = 4, updated_at = ? WHERE id = ?").execute([now, delivery])
+        try appendEvent(delivery: delivery, kind: "confirmed", channel: nil, gateway: nil,
+                        detail: #"{"reason":\#(jsonString(reason))}"#, at: now, db: db)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+
+/// Turns what comes back — receipts, key presses, SMS replies, mini-program
+/// sign-ups — into delivery states, sign-ups, poll answers and opt-outs.
+///
+/// Every receipt is first recorded (`ReceiptStore.apply`); then the
+/// resident's intent, read in the context of the broadcast it answers
+/// (`ReplyIntent`), is acted on. Sendable: it holds only Sendable stores.
+public final class ReceiptProcessor: Sendable {
+    /// What processing a receipt did, for the callback's answer, metrics and
+    /// the replies Herald sends back (activity full).
+    public enum Action: Sendable, Hashable {
+        /// A delivery report or call result: recorded, state moved.
+        case recorded
+        /// No delivery or resident matched: kept as an orphan event.
+        case orphan
+        case signedUp(activity: Int64, count: Int, becameFull: Bool)
+        case alreadySignedUp(activity: Int64)
+        /// No place left: answer the resident with the activity-full template.
+        case activityFull(activity: Int64)
+        case signUpClosed(activity: Int64)
+        case signUpCancelled(activity: Int64)
+        case optedOut(OptOutChannel)
+        case pollAnswered(PollChoice)
+        case acknowledged
+        /// A reply Herald could not read ("1 王阿姨 3号楼"): kept for staff.
+        case unreadReply
+    }
+
+    public struct Result: Sendable {
+        public var applied: AppliedReceipt
+        public var action: Action
+        /// Pending invitations cancelled because this sign-up filled the activity.
+        public var invitationsCancelled: InvitationCancellation?
+    }
+
+    let queue: JobQueue
+    let activities: ActivityStore
+    let polls: PollStore
+    let optOuts: OptOutStore
+
+    public init(queue: JobQueue) {
+        self.queue = queue
+        activities = ActivityStore(writer: queue.writer, readers: queue.readers, clock: queue.clock)
+        polls = PollStore(writer: queue.writer, readers: queue.readers, clock: queue.clock)
+        optOuts = OptOutStore(writer: queue.writer, readers: queue.readers, clock: queue.clock)
+    }
+
+    public func process(_ receipt: Receipt) throws -> Result {
+        let now = queue.clock.now()
+        let applied = try queue.writer.write { db in try ReceiptStore.apply(receipt, at: now.unixMilliseconds, db: db) }
+        let kind = applied.broadcastKind ?? .notice
+        let intent: ReplyIntent? = switch receipt.event {
+        case .signUp: .signUp
+        case .cancelSignUp: .cancel
+        case .keyPress(let keys): ReplyIntent.parse(keys: keys, for: kind)
+        case .reply(let text): ReplyIntent.parse(text: text, for: kind)
+        default: nil
+        }
+        var result = Result(applied: applied, action: applied.isOrphan ? .orphan : .recorded, invitationsCancelled: nil)
+        guard let intent, let resident = applied.residentID else { return result }
+        let source: ReplySource = switch receipt.channel {
+        case "voice": .voiceKey
+        case "push": .miniProgram
+        default: .smsReply
+        }
+        switch intent {
+        case .signUp:
+            guard let activity = applied.activityID else { result.action = .unreadReply; break }
+            switch try activities.signUp(activity: activity, resident: resident, source: source,
+                                         deliveryID: applied.deliveryID, at: now) {
+            case .signedUp(let count, let becameFull):
+                result.action = .signedUp(activity: activity, count: count, becameFull: becameFull)
+                try confirm(applied, "signed up", now)
+                if becameFull { result.invitationsCancelled = try activities.cancelPendingInvitations(activity: activity, at: now) }
+            case .alreadySignedUp: result.action = .alreadySignedUp(activity: activity)
+            case .full: result.action = .activityFull(activity: activity)
+            case .closed: result.action = .signUpClosed(activity: activity)
+            case .unknownActivity, .unknownResident, .wrongCommittee: result.action = .orphan
+            }
+        case .cancel:
+            guard let activity = applied.activityID else { result.action = .unreadReply; break }
+            _ = try activities.cancelSignUp(activity: activity, resident: resident, source: source,
+                                            deliveryID: applied.deliveryID, at: now)
+            result.action = .signUpCancelled(activity: activity)
+            try confirm(applied, "declined", now)
+        case .optOut:
+            let channel = OptOutChannel(rawValue: receipt.channel) ?? .sms
+            try optOuts.optOut(resident: resident, channel: channel, source: source, at: now)
+            result.action = .optedOut(channel)
+        case .pollAnswer(let choice):
+            guard let broadcast = applied.broadcastID else { result.action = .unreadReply; break }
+            _ = try polls.recordAnswer(broadcast: broadcast, resident: resident, choice: choice, source: source, at: now)
+            result.action = .pollAnswered(choice)
+            try confirm(applied, "answered the poll", now)
+        case .acknowledge:
+            result.action = .acknowledged
+            try confirm(applied, "acknowledged", now)
+        case .unknown:
+            result.action = .unreadReply
+        }
+        return result
+    }
+
+    private func confirm(_ applied: AppliedReceipt, _ reason: String, _ now: Date) throws {
+        guard let delivery = applied.deliveryID else { return }
+        try queue.writer.write { db in try ReceiptStore.confirm(delivery: delivery, reason: reason, at: now.unixMilliseconds, db: db) }
+    }
+}
