@@ -126,6 +126,10 @@ public struct CSVReader: Sendable {
             guard skipByteOrderMark() else { return nil }
         }
         while position < buffer.count {
+            if state == .unquoted || state == .quoted {
+                try takeOrdinaryBytes()
+                if position == buffer.count { break }
+            }
             let byte = buffer[position]
             position += 1
             if let record = try consume(byte) {
@@ -159,6 +163,32 @@ public struct CSVReader: Sendable {
         }
         byteOrderMarkChecked = true
         return true
+    }
+
+    /// Appends the run of bytes up to the next comma, quote or line break to
+    /// the field in one go: the fast path through long fields.
+    private mutating func takeOrdinaryBytes() throws(CSVError) {
+        let start = position
+        let end = buffer.withUnsafeBufferPointer { bytes in
+            var index = start
+            while index < bytes.count {
+                switch bytes[index] {
+                case Self.comma, Self.quote, Self.lineFeed, Self.carriageReturn:
+                    return index
+                default:
+                    index += 1
+                }
+            }
+            return index
+        }
+        guard end > start else { return }
+        field.append(contentsOf: buffer[start..<end])
+        position = end
+        afterCR = false
+        recordBytes += end - start
+        if recordBytes > maximumRecordBytes {
+            throw tooLong()
+        }
     }
 
     /// Feeds one byte to the state machine; returns the record it completes.
@@ -248,17 +278,22 @@ public struct CSVReader: Sendable {
         if recordStarted {
             recordBytes += 1
             if recordBytes > maximumRecordBytes {
-                throw stop(CSVError(
-                    .recordTooLong,
-                    state == .quoted
-                        ? "the record is longer than \(maximumRecordBytes) bytes because the quote that "
-                            + "opens column \(quoteColumn) on line \(quoteLine) is never closed; "
-                            + "nothing after it was read"
-                        : "the record is longer than \(maximumRecordBytes) bytes; nothing after it was read",
-                    line: recordLine))
+                throw tooLong()
             }
         }
         return nil
+    }
+
+    /// Ends reading at a record longer than the limit.
+    private mutating func tooLong() -> CSVError {
+        stop(CSVError(
+            .recordTooLong,
+            state == .quoted
+                ? "the record is longer than \(maximumRecordBytes) bytes because the quote that "
+                    + "opens column \(quoteColumn) on line \(quoteLine) is never closed; "
+                    + "nothing after it was read"
+                : "the record is longer than \(maximumRecordBytes) bytes; nothing after it was read",
+            line: recordLine))
     }
 
     private mutating func startRecordIfNeeded() {
@@ -274,7 +309,7 @@ public struct CSVReader: Sendable {
     }
 
     private mutating func endField() {
-        if let text = String(validating: field, as: UTF8.self) {
+        if let text = Self.validatedText(field) {
             fields.append(text)
         } else {
             note(CSVError(
@@ -286,6 +321,23 @@ public struct CSVReader: Sendable {
         }
         field.removeAll(keepingCapacity: true)
         state = .fieldStart
+    }
+
+    /// The bytes as a String, or `nil` when they are not valid UTF-8.
+    ///
+    /// Decoding repairs invalid bytes with U+FFFD, so the bytes were valid
+    /// exactly when the decoded text's UTF-8 is the same bytes. (Faster than
+    /// `String(validating:as:)`, which is not specialised and looks up
+    /// generic metadata for every field.)
+    private static func validatedText(_ bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { bytes in
+            var text = String(decoding: bytes, as: UTF8.self)
+            guard bytes.contains(where: { $0 >= 0x80 }) else { return text }
+            let same = text.withUTF8 { decoded in
+                decoded.count == bytes.count && decoded.elementsEqual(bytes)
+            }
+            return same ? text : nil
+        }
     }
 
     private mutating func endRecord() throws(CSVError) -> CSVRecord {

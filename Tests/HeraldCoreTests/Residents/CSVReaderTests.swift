@@ -128,6 +128,30 @@ struct CSVReaderTests {
         #expect(error.message == "the field is not valid UTF-8; save the file as \"CSV UTF-8\" (Excel's plain \"CSV\" format writes GBK)")
     }
 
+    @Test("invalid UTF-8 is found whatever its shape", arguments: [
+        [0xF0, 0x9F, 0x98],  // a 4-byte character cut short: one U+FFFD, also 3 bytes
+        [0xED, 0xA0, 0x80],  // an encoded surrogate
+        [0xC0, 0xAF],  // an overlong "/"
+        [0xFF],
+        [0x61, 0x80],  // a stray continuation byte
+    ] as [[UInt8]])
+    func invalidUTF8Shapes(bad: [UInt8]) {
+        let results = readCSV(Array("ok,".utf8) + bad + Array(",x\n".utf8))
+        #expect(results.count == 1)
+        guard case .failure(let error) = results.first else {
+            Issue.record("expected an error, got \(results)")
+            return
+        }
+        #expect(error.code == .invalidUTF8)
+        #expect(error.column == 2)
+    }
+
+    @Test("valid UTF-8 of every length is read as it is")
+    func validUTF8() {
+        let text = "ascii,é,陈,😀,\u{FFFD}"
+        #expect(readCSV(text) == [record(1, "ascii", "é", "陈", "😀", "\u{FFFD}")])
+    }
+
     @Test("a UTF-8 character split across chunks is not invalid")
     func splitCharacter() {
         let bytes = Array("陈\n".utf8)
