@@ -9,7 +9,8 @@
 /// let result = roster.finish()  // records, issues, summary
 /// ```
 ///
-/// or use ``csv(_:)`` or ``csv(contentsOfFileAtPath:chunkSize:)``. The first CSV record is the header (see ``RosterField`` for
+/// or use ``csv(_:)``, ``csv(contentsOfFileAtPath:chunkSize:)`` or
+/// ``json(_:)``. The first CSV record is the header (see ``RosterField`` for
 /// the names it may use); each following record is one resident.
 ///
 /// Nothing is dropped silently: every row becomes a record, or is merged
@@ -92,6 +93,27 @@ public struct RosterImport: Sendable {
             roster.feed(chunk)
         }
         return roster.finish()
+    }
+
+    /// Validates residents sent as JSON, with the same rules and issues as
+    /// CSV rows; issues carry the 0-based array ``RosterIssue/index``.
+    public static func json(_ inputs: [ResidentInput]) -> RosterImportResult {
+        var builder = RosterBuilder()
+        var unknownFields: [String] = []
+        var firstUnknownIndex: Int?
+        for (index, input) in inputs.enumerated() {
+            for key in input.unknownKeys where !unknownFields.contains(key) {
+                unknownFields.append(key)
+                firstUnknownIndex = firstUnknownIndex ?? index
+            }
+            builder.add(input.row(at: index))
+        }
+        if let firstUnknownIndex {
+            builder.report(RosterIssue(
+                .unknownColumn, "unknown fields ignored: " + unknownFields.joined(separator: ", "),
+                at: .index(firstUnknownIndex)))
+        }
+        return builder.finish()
     }
 
     // MARK: - Rows
