@@ -56,17 +56,6 @@ public struct Recipient: Sendable, Hashable {
     }
 }
 
-/// One named template variable and its rendered value.
-public struct TemplateParameter: Sendable, Hashable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
-
 /// An interactive voice menu ("press 1 to sign up, 2 to decline").
 ///
 /// Alibaba IvrCall plays `startCode`, maps each key to a voice template,
