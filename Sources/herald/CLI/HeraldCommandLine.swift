@@ -10,6 +10,8 @@ enum HeraldCommandLine {
         BenchCommand.queueSpec,
         BenchCommand.httpSpec,
         GatewaySimCommand.spec,
+        TemplatesCommand.lintSpec,
+        TemplatesCommand.previewSpec,
     ]
 
     static let parser = CommandLineParser(commands: commands)
