@@ -37,6 +37,21 @@ import Testing
         #expect(try invocation(["status", "--log-level", "debug"]).value("--log-level") == "debug")
     }
 
+    @Test func repeatableOptionsKeepEveryValueInOrder() throws {
+        let preview = CommandSpec(path: ["templates", "preview"], summary: "preview",
+                                  positionals: [PositionalSpec(name: "NAME", help: "the template")],
+                                  options: [.values("--var", "NAME=VALUE", "a value")], run: { _ in .ok })
+        let parser = CommandLineParser(commands: [preview])
+        guard case .run(let parsed) = try parser.parse(["templates", "preview", "notice", "--var", "a=1",
+                                                        "--var=b=2", "--var", "a=3"]) else {
+            Issue.record("expected a command to run")
+            return
+        }
+        #expect(parsed.values("--var") == ["a=1", "b=2", "a=3"])
+        #expect(parsed.values("--other").isEmpty)
+        #expect(parser.help(for: preview).contains("(repeatable)"))
+    }
+
     @Test func doubleDashEndsOptions() throws {
         let parsed = try invocation(["queue", "resume", "--", "--weird-queue"])
         #expect(parsed.positional(0) == "--weird-queue")

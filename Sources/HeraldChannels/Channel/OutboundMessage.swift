@@ -4,8 +4,9 @@ import HeraldCore
 ///
 /// Gateways that send pre-approved templates (Alibaba, Tencent, WeChat) use
 /// `templateCode` and `parameters`; gateways that send free text (Kannel,
-/// webhook, generic HTTP) use `text`. Both are filled in by the renderer so
-/// that any adapter can take any message.
+/// webhook, generic HTTP) use `text`. `OutboundMessage(rendered, for:
+/// channel, …)` (OutboundMessage+Template.swift) fills them from a rendered
+/// template for the channel's adapter.
 public struct OutboundMessage: Sendable {
     /// Herald's delivery id. Adapters pass it to the gateway so receipts
     /// come back with it (Kannel's dlr-url, Alibaba's OutId, Tencent's
@@ -53,17 +54,6 @@ public struct Recipient: Sendable, Hashable {
     public init(phone: PhoneNumber? = nil, openID: String? = nil) {
         self.phone = phone
         self.openID = openID
-    }
-}
-
-/// One named template variable and its rendered value.
-public struct TemplateParameter: Sendable, Hashable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
     }
 }
 

@@ -10,6 +10,9 @@ struct OptionSpec: Sendable {
     let help: String
     /// Shown in help; the command applies it when the option is absent.
     let defaultValue: String?
+    /// Whether the option may be given more than once (`--var a=1 --var b=2`);
+    /// read with `Invocation.values(_:)`.
+    var repeatable = false
 
     static func flag(_ name: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, valueName: nil, help: help, defaultValue: nil)
@@ -18,6 +21,11 @@ struct OptionSpec: Sendable {
     static func value(_ name: String, _ valueName: String, _ help: String, default defaultValue: String? = nil)
         -> OptionSpec {
         OptionSpec(name: name, valueName: valueName, help: help, defaultValue: defaultValue)
+    }
+
+    /// An option that takes a value and may be repeated.
+    static func values(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, defaultValue: nil, repeatable: true)
     }
 }
 
@@ -52,6 +60,8 @@ let globalOptions: [OptionSpec] = [
 struct Invocation: Sendable {
     let command: CommandSpec
     private(set) var values: [String: String] = [:]
+    /// Every value of each repeatable option, in command-line order.
+    private(set) var repeatedValues: [String: [String]] = [:]
     private(set) var flags: Set<String> = []
     private(set) var positionals: [String] = []
 
@@ -60,6 +70,9 @@ struct Invocation: Sendable {
     func value(_ name: String) -> String? {
         values[name] ?? command.options.first { $0.name == name }?.defaultValue
     }
+
+    /// Every value given for a repeatable option, in order.
+    func values(_ name: String) -> [String] { repeatedValues[name] ?? [] }
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
@@ -77,7 +90,9 @@ struct Invocation: Sendable {
     }
 
     fileprivate mutating func set(_ option: OptionSpec, _ value: String?) {
-        if let value { values[option.name] = value } else { flags.insert(option.name) }
+        guard let value else { flags.insert(option.name); return }
+        values[option.name] = value
+        if option.repeatable { repeatedValues[option.name, default: []].append(value) }
     }
 
     fileprivate mutating func append(_ positional: String) { positionals.append(positional) }
@@ -225,6 +240,7 @@ struct CommandLineParser {
         for (option, label) in zip(options, labels) {
             var line = "  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + option.help
             if let defaultValue = option.defaultValue { line += " (default: \(defaultValue))" }
+            if option.repeatable { line += " (repeatable)" }
             lines.append(line)
         }
         return lines.joined(separator: "\n")

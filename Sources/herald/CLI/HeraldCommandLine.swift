@@ -11,6 +11,8 @@ enum HeraldCommandLine {
         BenchCommand.httpSpec,
         BenchCommand.fanoutSpec,
         GatewaySimCommand.spec,
+        TemplatesCommand.lintSpec,
+        TemplatesCommand.previewSpec,
     ]
 
     static let parser = CommandLineParser(commands: commands)
