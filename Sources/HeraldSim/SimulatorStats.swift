@@ -15,6 +15,9 @@ public struct SimulatorStats: Sendable, Hashable, Encodable {
     public var callbacks: [SimulatorCallbackKind: [String: Int]] = [:]
     /// Callbacks scheduled but not yet sent or answered.
     public var callbacksPending: Int = 0
+    /// The most requests of each gateway being worked on at once (received,
+    /// not yet answered): what a concurrency cap must keep down.
+    public var maxConcurrent: [SimulatedGateway: Int] = [:]
 
     public init() {}
 
@@ -49,6 +52,7 @@ public struct SimulatorStats: Sendable, Hashable, Encodable {
     private enum CodingKeys: String, CodingKey {
         case requests, outcomes, faults, sent, duplicateDeliveries = "duplicate_deliveries"
         case duplicateSends = "duplicate_sends", callbacks, callbacksPending = "callbacks_pending"
+        case maxConcurrent = "max_concurrent"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -58,6 +62,8 @@ public struct SimulatorStats: Sendable, Hashable, Encodable {
                              forKey: .outcomes)
         try container.encode(faults, forKey: .faults)
         try container.encode(sent, forKey: .sent)
+        try container.encode(Dictionary(uniqueKeysWithValues: maxConcurrent.map { ($0.key.rawValue, $0.value) }),
+                             forKey: .maxConcurrent)
         try container.encode(duplicateDeliveries, forKey: .duplicateDeliveries)
         try container.encode(duplicateSends, forKey: .duplicateSends)
         try container.encode(Dictionary(uniqueKeysWithValues: callbacks.map { ($0.key.rawValue, $0.value) }),

@@ -24,6 +24,8 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
         case missingCode
         /// The adapter name is not one Herald knows.
         case unknownAdapter
+        /// No template of that name is loaded (a broadcast names one that was removed).
+        case unknownTemplate
     }
 
     public var code: Code

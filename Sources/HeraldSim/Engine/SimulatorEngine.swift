@@ -55,14 +55,17 @@ final class SimulatorEngine: Sendable {
             return
         }
         let plan = store.withState { state in
-            process(endpoint, gateway: gateway, request: request, responder: responder, state: &state)
+            state.requestStarted(gateway)
+            return process(endpoint, gateway: gateway, request: request, responder: responder, state: &state)
         }
         dispatcher.schedule(plan.callbacks, requestSequence: plan.sequence)
         switch plan.timing {
         case .now:
+            store.withState { $0.requestAnswered(gateway) }
             responder.respond(plan.response)
         case .after(let milliseconds):
-            answers.asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
+            answers.asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [store] in
+                store.withState { $0.requestAnswered(gateway) }
                 responder.respond(plan.response)
             }
         case .held:

@@ -51,6 +51,19 @@ struct SimulatorState {
         resetBalances()
     }
 
+    /// Gateway requests received and not yet answered, per gateway.
+    var unanswered: [SimulatedGateway: Int] = [:]
+
+    mutating func requestStarted(_ gateway: SimulatedGateway) {
+        let now = unanswered[gateway, default: 0] + 1
+        unanswered[gateway] = now
+        stats.maxConcurrent[gateway] = max(stats.maxConcurrent[gateway] ?? 0, now)
+    }
+
+    mutating func requestAnswered(_ gateway: SimulatedGateway) {
+        unanswered[gateway] = max(0, unanswered[gateway, default: 0] - 1)
+    }
+
     mutating func resetBalances() {
         balances = [:]
         if let balance = behaviour.balance {

@@ -3,15 +3,25 @@ import HeraldCore
 
 /// Wakes claim loops waiting on a queue when work arrives in this process.
 ///
-/// `@unchecked Sendable`: `generations` is guarded by `condition`'s lock.
+/// `@unchecked Sendable`: `generations` and `subscribers` are guarded by `condition`'s lock.
 final class WorkSignal: @unchecked Sendable {
     private let condition = NSCondition()
     private var generations: [String: UInt64] = [:]
+    private var subscribers: [@Sendable (String) -> Void] = []
 
     func notify(_ queue: String) {
         condition.lock()
         generations[queue, default: 0] &+= 1
         condition.broadcast()
+        let handlers = subscribers
+        condition.unlock()
+        for handler in handlers { handler(queue) }
+    }
+
+    /// Calls `handler` after every `notify`, outside the lock.
+    func subscribe(_ handler: @escaping @Sendable (String) -> Void) {
+        condition.lock()
+        subscribers.append(handler)
         condition.unlock()
     }
 

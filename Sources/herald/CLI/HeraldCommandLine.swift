@@ -7,6 +7,7 @@ enum HeraldCommandLine {
         VersionCommand.spec,
         MigrateCommand.spec,
         StatusCommand.spec,
+        ServeCommand.spec,
         BenchCommand.queueSpec,
         BenchCommand.httpSpec,
         BenchCommand.fanoutSpec,

@@ -37,12 +37,16 @@ public final class ReceiptProcessor: Sendable {
     }
 
     let queue: JobQueue
+    let queues: QueueCatalog?
     let activities: ActivityStore
     let polls: PollStore
     let optOuts: OptOutStore
 
-    public init(queue: JobQueue) {
+    /// - Parameter queues: the queue files, for the voice queues' no-answer
+    ///   policy; without them an unanswered call moves straight to the plan's next step.
+    public init(queue: JobQueue, queues: QueueCatalog? = nil) {
         self.queue = queue
+        self.queues = queues
         activities = ActivityStore(writer: queue.writer, readers: queue.readers, clock: queue.clock)
         polls = PollStore(writer: queue.writer, readers: queue.readers, clock: queue.clock)
         optOuts = OptOutStore(writer: queue.writer, readers: queue.readers, clock: queue.clock)
@@ -60,6 +64,13 @@ public final class ReceiptProcessor: Sendable {
         default: nil
         }
         var result = Result(applied: applied, action: applied.isOrphan ? .orphan : .recorded, invitationsCancelled: nil)
+        if let delivery = applied.deliveryID {
+            switch receipt.event {
+            case .notAnswered(let reason): try afterStepFailed(delivery, channel: receipt.channel, reason: reason, noAnswer: true, now)
+            case .failed(let reason): try afterStepFailed(delivery, channel: receipt.channel, reason: reason, noAnswer: false, now)
+            default: break
+            }
+        }
         guard let intent, let resident = applied.residentID else { return result }
         let source: ReplySource = switch receipt.channel {
         case "voice": .voiceKey
@@ -102,6 +113,31 @@ public final class ReceiptProcessor: Sendable {
             result.action = .unreadReply
         }
         return result
+    }
+
+    /// A step that reached the gateway failed at the resident's end: an
+    /// unanswered call is placed again after the voice queue's spacing (up
+    /// to its number of calls); otherwise, and after the last call, the
+    /// plan's next step starts now. Nothing happens when the delivery was
+    /// confirmed or cancelled, or has moved to another channel meanwhile.
+    private func afterStepFailed(_ delivery: Int64, channel: String, reason: String, noAnswer: Bool, _ now: Date) throws {
+        try queue.writer.write { db in
+            guard let position = try DeliverySteps.position(of: delivery, db: db), !position.state.isFinal,
+                  position.channel == channel else { return }
+            let at = now.unixMilliseconds
+            if noAnswer, let policy = queues?.queue(named: position.queue)?.noAnswer {
+                let calls = try DeliverySteps.sends(of: delivery, channel: channel, db: db)
+                if calls < policy.maxCalls {
+                    try DeliverySteps.repeatStep(delivery: delivery, step: position.step,
+                                                 at: at + Int64(policy.retryAfter * 1000), queue: queue, db: db)
+                    return
+                }
+                try DeliverySteps.advance(delivery: delivery, after: position.step,
+                                          reason: "no answer after \(calls) calls", at: at, queue: queue, db: db)
+                return
+            }
+            try DeliverySteps.advance(delivery: delivery, after: position.step, reason: reason, at: at, queue: queue, db: db)
+        }
     }
 
     private func confirm(_ applied: AppliedReceipt, _ reason: String, _ now: Date) throws {

@@ -1,0 +1,141 @@
+import Foundation
+import HeraldChannels
+import HeraldCore
+import HeraldDispatch
+import HeraldStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `herald serve`: the dispatcher (and, once the server lands, the API).
+enum ServeCommand {
+    static let spec = CommandSpec(
+        path: ["serve"],
+        summary: "Run the dispatcher: fan out broadcasts and send them through every queue",
+        discussion: """
+            Sends every queue in the queues folder whose gateway credentials are set in
+            the environment (a queue without them is skipped with a warning naming the
+            variable), or only the queues named with --queue (then a missing credential
+            is an error). Fans out broadcasts, sends reminders, retries and escalates.
+            SIGTERM or SIGINT: stop claiming, wait up to --shutdown-timeout seconds for
+            the sends in flight, hand back what did not finish, exit 0. A second signal
+            exits at once (unfinished jobs are rescued when their leases expire).
+            """,
+        options: [
+            DatabaseOption.spec,
+            .value("--queues", "DIR", "the queue files (Queues/*.json)", default: "./Queues"),
+            .value("--templates", "DIR", "the templates folder", default: "./Templates"),
+            .value("--queue", "NAME[,NAME]", "run only these queues"),
+            .value("--shutdown-timeout", "SECONDS", "how long to wait for sends in flight on SIGTERM", default: "20"),
+        ],
+        run: { invocation in try run(invocation) })
+
+    static func run(_ invocation: Invocation) throws -> ExitCode {
+        func usage(_ message: String) -> UsageError { UsageError(message: message, command: invocation.command) }
+        let timeoutText = invocation.value("--shutdown-timeout") ?? "20"
+        guard let shutdownTimeout = Double(timeoutText), shutdownTimeout >= 0, shutdownTimeout <= 3600 else {
+            throw usage("--shutdown-timeout must be a number of seconds from 0 to 3600, got '\(timeoutText)'")
+        }
+        let enabled = invocation.value("--queue").map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        if let enabled, enabled.isEmpty { throw usage("--queue needs at least one queue name") }
+
+        // Signals become events on our queue, set up before anything starts.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let events = DispatchQueue(label: "herald.serve.signals")
+        let stopRequested = DispatchSemaphore(value: 0)
+        let signals = SignalCount()
+        var sources: [any DispatchSourceProtocol] = []
+        for number in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: number, queue: events)
+            source.setEventHandler {
+                if signals.increment() == 1 {
+                    say("herald serve: \(number == SIGINT ? "SIGINT" : "SIGTERM") received; finishing the sends in "
+                        + "flight (a second signal exits at once)")
+                    stopRequested.signal()
+                } else {
+                    say("herald serve: second signal; exiting now (unfinished jobs will be rescued)")
+                    exit(128 + number)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        defer { for source in sources { source.cancel() } }
+
+        let path = DatabaseOption.path(invocation)
+        try DatabaseOption.requireDirectory(of: path)
+        let queuesDirectory = invocation.value("--queues") ?? "./Queues"
+        let templatesDirectory = invocation.value("--templates") ?? "./Templates"
+        let queues: QueueCatalog
+        do {
+            queues = try QueueCatalog(directory: queuesDirectory)
+        } catch {
+            throw CommandFailure(.config, error.description)
+        }
+        let templates: TemplateCatalog
+        do {
+            templates = try TemplateCatalog(loadingFrom: templatesDirectory)
+        } catch {
+            throw CommandFailure(.config, "templates: \(error)")
+        }
+        for problem in templates.problems { printError("herald serve: warning: template \(problem)") }
+
+        let jobs: JobQueue
+        do {
+            jobs = try JobQueue(path: path)
+        } catch {
+            throw CommandFailure(.cannotCreate, "cannot open database \(path): \(error)")
+        }
+        let client: HTTPClient
+        do {
+            client = try HTTPClient()
+        } catch {
+            throw CommandFailure(.software, "cannot start the HTTP client: \(error)")
+        }
+        defer { client.shutdown() }
+        let dispatcher: Dispatcher
+        do {
+            dispatcher = try Dispatcher(
+                configuration: Dispatcher.Configuration(queues: queues, templates: templates,
+                                                        environment: ProcessInfo.processInfo.environment,
+                                                        enabledQueues: enabled),
+                jobs: jobs, transport: client)
+        } catch let error as ChannelError {
+            throw CommandFailure(.config, error.description)
+        } catch let error as QueueConfigurationError {
+            throw CommandFailure(.config, error.description)
+        }
+        for (queue, reason) in dispatcher.skippedQueues.sorted(by: { $0.key < $1.key }) {
+            printError("herald serve: warning: queue \(queue) is off: \(reason)")
+        }
+        dispatcher.start()
+        say("herald serve: dispatching " + (dispatcher.queueNames.isEmpty ? "no queues (none could be built)"
+                                            : dispatcher.queueNames.joined(separator: ", "))
+            + " from \(path); stop with Ctrl-C or SIGTERM")
+        stopRequested.wait()
+        let report = dispatcher.stop(deadline: shutdownTimeout)
+        say("herald serve: stopped; \(report.drained) sends finished while stopping, \(report.handedBack) handed back")
+        return .ok
+    }
+
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Signals seen so far. `@unchecked Sendable`: touched only on the signal queue.
+private final class SignalCount: @unchecked Sendable {
+    private var count = 0
+    func increment() -> Int {
+        count += 1
+        return count
+    }
+}
