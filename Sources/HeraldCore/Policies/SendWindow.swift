@@ -33,12 +33,21 @@ public struct SendWindow: Sendable, Hashable, CustomStringConvertible {
             throw SendWindowError("a send window cannot start and end at the same time (\(Self.clock(startMinute))); "
                                   + "write 00:00-24:00 for a queue that may always send")
         }
+        self.init(checkedStart: startMinute, end: endMinute, timeZone: timeZone)
+    }
+
+    private init(checkedStart startMinute: Int, end endMinute: Int, timeZone: TimeZone) {
         self.startMinute = startMinute
         self.endMinute = endMinute
         self.timeZone = timeZone
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         self.calendar = calendar
+    }
+
+    /// The same hours read in another zone.
+    public func inTimeZone(_ zone: TimeZone) -> SendWindow {
+        SendWindow(checkedStart: startMinute, end: endMinute, timeZone: zone)
     }
 
     /// Reads a window as written in a queue file: `09:00-20:00`,
@@ -66,11 +75,11 @@ public struct SendWindow: Sendable, Hashable, CustomStringConvertible {
     public static let shanghai: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
 
     /// Open all day, every day.
-    public static let always = try! SendWindow(startMinute: 0, endMinute: 24 * 60)
+    public static let always = SendWindow(checkedStart: 0, end: 24 * 60, timeZone: shanghai)
     /// 09:00–20:00 Shanghai time: when voice calls may ring.
-    public static let voiceDefault = try! SendWindow(startMinute: 9 * 60, endMinute: 20 * 60)
+    public static let voiceDefault = SendWindow(checkedStart: 9 * 60, end: 20 * 60, timeZone: shanghai)
     /// 08:00–21:00 Shanghai time: when SMS and pushes may go out.
-    public static let smsDefault = try! SendWindow(startMinute: 8 * 60, endMinute: 21 * 60)
+    public static let smsDefault = SendWindow(checkedStart: 8 * 60, end: 21 * 60, timeZone: shanghai)
 
     /// Whether the window is open all day.
     public var isAlways: Bool { startMinute == 0 && endMinute == Self.minutesPerDay }

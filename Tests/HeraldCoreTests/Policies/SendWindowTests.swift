@@ -104,6 +104,7 @@ struct SendWindowTests {
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
         let window = try SendWindow(parsing: "09:00-20:00", timeZone: berlin)
         #expect(window.description == "09:00-20:00 Europe/Berlin")
+        #expect(SendWindow.voiceDefault.inTimeZone(berlin) == window)
         // Saturday 28 March 2026, 21:30 CET (UTC+1); clocks go forward that night.
         let saturdayEvening = Date(timeIntervalSince1970: 1_774_729_800)
         let sundayMorning = window.nextOpening(atOrAfter: saturdayEvening)
