@@ -44,7 +44,7 @@ let package = Package(
         // Tests mirror the modules.
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "herald-crash-drill"]),
-        .testTarget(name: "HeraldDispatchTests", dependencies: ["HeraldDispatch", "HeraldStore", "HeraldCore"]),
+        .testTarget(name: "HeraldDispatchTests", dependencies: ["HeraldDispatch", "HeraldStore", "HeraldChannels", "HeraldCore"]),
         .testTarget(name: "HeraldHTTPTests", dependencies: ["HeraldHTTP", "HeraldCore"]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldSim", "HeraldHTTP", "HeraldCore"],
                     resources: [.copy("Fixtures")]),
