@@ -6,7 +6,7 @@ import Foundation
 /// ("full jitter": retries from many residents' jobs spread out instead of
 /// hitting a recovering gateway together). A gateway's `Retry-After` wins
 /// over the computed delay.
-public struct Backoff: Sendable, Equatable, Codable {
+public struct Backoff: Sendable, Hashable, Codable {
     /// The ceiling of the first retry's delay, in seconds.
     public var base: TimeInterval
     /// No retry waits longer than this, in seconds.
