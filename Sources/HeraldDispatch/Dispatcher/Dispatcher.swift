@@ -105,14 +105,13 @@ public final class Dispatcher: @unchecked Sendable {
         if let enabled = configuration.enabledQueues {
             let unknown = enabled.subtracting(configuration.queues.queues.map(\.name))
             if let name = unknown.sorted().first {
-                throw QueueConfigurationError(file: nil, key: "queues",
-                                              message: "no queue file defines the queue \"\(name)\"")
+                throw QueueConfigurationError(.invalidValue, "no queue file defines the queue \"\(name)\"", key: "queues")
             }
         }
         self.groups = groups
         self.skippedQueues = skipped
         let reminders = Reminders(jobs: jobs, offset: configuration.reminderOffset,
-                                  template: configuration.reminderTemplate, logger: logger)
+                                  template: configuration.reminderTemplate, log: logger)
         let snapshot = groups
         housekeeper = Housekeeper(
             jobs: jobs, reminders: reminders, fanoutChunk: configuration.fanoutChunk, intervals: .init(),
