@@ -463,7 +463,12 @@ public final class JobQueue: Sendable {
 
     /// Deletes succeeded jobs that finished before `cutoff` (the delivery
     /// records keep the history), in chunks so the writer is never held long.
-    /// Returns how many rows went.
+    /// Returns how many job rows went.
+    ///
+    /// Also prunes the contact log (`ContactLog`) of contacts more than
+    /// `ContactLog.retention` (a day, the longest frequency-cap window) before
+    /// `cutoff`, in chunks of the same size. `cutoff` is at or before now, so
+    /// every contact a cap can still count stays.
     @discardableResult
     public func pruneSucceeded(finishedBefore cutoff: Date, chunk: Int = 10_000) throws -> Int {
         var total = 0
@@ -481,8 +486,11 @@ public final class JobQueue: Sendable {
                 return ids.count
             }
             total += removed
-            if removed < chunk { return total }
+            if removed < chunk { break }
         }
+        let contactCutoff = (cutoff - ContactLog.retention).unixMilliseconds
+        while try writer.write({ db in try ContactLog.prune(before: contactCutoff, limit: chunk, db: db) }) == chunk {}
+        return total
     }
 
     // MARK: Waiting for work

@@ -222,5 +222,27 @@ public enum Schema {
                 PRIMARY KEY (broadcast_id, resident_id)
             ) STRICT, WITHOUT ROWID;
             """),
+        Migration(version: 3, name: "fair claims and contact log", sql: """
+            -- Claims go round-robin across committees within a priority
+            -- (JobQueue.claim): the claim index gains the committee, so the
+            -- committees with pending work are found by skipping from one to the
+            -- next (one seek each) and each committee's due jobs are one range
+            -- in run_at order (the rowid, id, is the implicit last column).
+            DROP INDEX jobs_claim;
+            CREATE INDEX jobs_claim ON jobs (queue_id, priority, committee, run_at) WHERE state = 0;
+
+            -- The contact log behind per-resident frequency caps (DESIGN.md,
+            -- "Limits"): one row per send attempt started to a resident on a
+            -- channel, whatever its outcome. Only the last day matters for a
+            -- cap, so older rows are pruned (ContactLog.prune, run by
+            -- JobQueue.pruneSucceeded).
+            CREATE TABLE contacts (
+                resident_id INTEGER NOT NULL,
+                channel     TEXT    NOT NULL,
+                at          INTEGER NOT NULL,
+                delivery_id INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX contacts_resident ON contacts (resident_id, channel, at);
+            """),
     ])
 }
