@@ -161,14 +161,53 @@ import Testing
             }
         }
 
-        /// What a claim takes: due pending jobs of an unpaused queue, by priority, run time, id.
-        func claimable(queue: String, limit: Int, now: Int64) -> [Int64] {
+        /// The committee each (queue, priority) claim served last.
+        private var lastServed: [String: Int64] = [:]
+
+        /// What a claim takes, in the order it returns them: due pending jobs of
+        /// an unpaused queue, priority by priority; within a priority, passes
+        /// over the committees with due jobs (starting after the one served
+        /// last), each giving every committee still in play max(1, remaining /
+        /// committees) jobs by run time and id, dealt out one per committee at
+        /// a time; a committee short of its share drops out. Moves the
+        /// round-robin on, as the claim that follows does.
+        mutating func claimable(queue: String, limit: Int, now: Int64) -> [Int64] {
             guard limit > 0, !paused.contains(queue) else { return [] }
-            var due: [(priority: Int, runAt: Int64, id: Int64)] = []
-            for id in unfinished where row(id).state == .pending && row(id).runAt <= now && job(id).queue == queue {
-                due.append((job(id).priority.rawValue, row(id).runAt, id))
+            var picked: [Int64] = []
+            for priority in JobPriority.allCases where picked.count < limit {
+                var due: [Int64: [Int64]] = [:]
+                for id in unfinished where row(id).state == .pending && row(id).runAt <= now
+                    && job(id).queue == queue && job(id).priority == priority {
+                    due[job(id).committee, default: []].append(id)
+                }
+                for committee in due.keys { due[committee]!.sort { (row($0).runAt, $0) < (row($1).runAt, $1) } }
+                let cursorKey = "\(queue)/\(priority)"
+                let committees = due.keys.sorted()
+                let last = lastServed[cursorKey]
+                var inPlay = committees.filter { last == nil || $0 > last! } + committees.filter { last != nil && $0 <= last! }
+                var remaining = limit - picked.count
+                while remaining > 0, !inPlay.isEmpty {
+                    let share = max(1, remaining / inPlay.count)
+                    var pass: [[Int64]] = []
+                    var stillDue: [Int64] = []
+                    for committee in inPlay where remaining > 0 {
+                        let wanted = min(share, remaining)
+                        let taken = Array(due[committee]!.prefix(wanted))
+                        due[committee]!.removeFirst(taken.count)
+                        remaining -= taken.count
+                        if !taken.isEmpty {
+                            pass.append(taken)
+                            lastServed[cursorKey] = committee
+                        }
+                        if taken.count == wanted { stillDue.append(committee) }
+                    }
+                    for round in 0..<(pass.map(\.count).max() ?? 0) {
+                        picked += pass.compactMap { round < $0.count ? $0[round] : nil }
+                    }
+                    inPlay = stillDue
+                }
             }
-            return due.sorted { $0 < $1 }.prefix(limit).map(\.id)
+            return picked
         }
 
         /// Claimed jobs run under the claim's token, one attempt more.

@@ -19,6 +19,7 @@ public final class JobQueue: Sendable {
     let signal = WorkSignal()
     private let random = LockedRandom()
     private let queueIDs = QueueDirectory()
+    private let claimCursors = ClaimCursors()
 
     public init(writer: DatabaseWriter, readers: DatabaseReaderPool, clock: any WallClock = SystemClock(),
                 backoff: Backoff = Backoff(), seed: UInt64? = nil) {
@@ -127,10 +128,21 @@ public final class JobQueue: Sendable {
 
     private static let chunkInsertSQL = insertSQL(rows: insertChunk)
 
+    /// OR FAIL, not the default ABORT. A statement that may abort halfway
+    /// (here: a NOT NULL column, the unique-key index) journals every page it
+    /// changes so it can undo just itself, and past 64 KiB SQLite spills that
+    /// statement journal to a temporary file, a write per page. Jobs of
+    /// several committees go to several places of `jobs_claim`, and a claim
+    /// updates rows spread over the table, so nearly every statement spilled:
+    /// at 100,000 jobs, 345,000 writes to temporary files next to 27,000 to
+    /// the WAL, and three times the wall-clock time (BENCHMARKS.md). FAIL
+    /// keeps no statement journal; the rows a failed statement wrote before
+    /// failing never commit, because every caller's transaction rolls back
+    /// when it throws.
     private static func insertSQL(rows: Int) -> String {
         let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        return "INSERT INTO jobs (queue_id, priority, run_at, max_attempts, committee, group_id, unique_key, payload, "
-            + "created_at) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        return "INSERT OR FAIL INTO jobs (queue_id, priority, run_at, max_attempts, committee, group_id, unique_key, "
+            + "payload, created_at) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     /// The id of queue `name`, created on first use (inside the caller's write
@@ -158,10 +170,19 @@ public final class JobQueue: Sendable {
 
     // MARK: Claim
 
-    /// Leases up to `limit` due jobs of `queue`, most urgent first (priority,
-    /// then run time, then id), in one atomic UPDATE … RETURNING. Each gets a
-    /// fresh lease token, a lease expiry and one more attempt. A paused queue
-    /// yields nothing; cancelled jobs are never due.
+    /// Leases up to `limit` due jobs of `queue`, most urgent priority first
+    /// and, within a priority, round-robin across committees (DESIGN.md,
+    /// "Limits": one committee's 100,000-recipient broadcast cannot hold back
+    /// another committee's ten-recipient notice for more than a claim or so).
+    /// Each job gets the claim's fresh lease token, a lease expiry and one
+    /// more attempt; everything happens in one write transaction. A paused
+    /// queue yields nothing; cancelled jobs are never due.
+    ///
+    /// The jobs come back in the order they were picked: emergency before
+    /// normal before low; within a priority the committees' shares
+    /// interleaved one job at a time, starting with the committee after the
+    /// one the previous claim served last; within a committee by run time,
+    /// then id. See `claimRoundRobin` for how shares are sized.
     public func claim(queue: String, limit: Int, leaseFor: TimeInterval, now: Date? = nil) throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let now = (now ?? clock.now()).unixMilliseconds
@@ -173,43 +194,151 @@ public final class JobQueue: Sendable {
     /// Claims inside the caller's write transaction.
     func claim(queue: String, limit: Int, leaseFor: TimeInterval, now: Int64, db: Database) throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
-        let token = random.nextToken()
-        let leaseMilliseconds = Int64(leaseFor * 1000)
+        let lease = ClaimLease(queue: queue, token: random.nextToken(), expiresAt: now + Int64(leaseFor * 1000))
         guard let queueID = try existingQueueID(queue, db: db) else { return [] }
         let paused = try db.cached("SELECT paused FROM queues WHERE id = ?1")
         if try paused.firstRow([queueID], { $0.bool(0) }) == true { return [] }
-        let claim = try db.cached("""
-            UPDATE jobs
-               SET state = 1, lease_token = ?1, lease_expires_at = ?2, attempts = attempts + 1
-             WHERE id IN (SELECT id FROM jobs
-                           WHERE queue_id = ?3 AND state = 0 AND run_at <= ?4
-                           ORDER BY priority, run_at, id
-                           LIMIT ?5)
-            RETURNING id, priority, run_at, attempts, max_attempts, committee, group_id, payload
-            """)
-        try claim.bind(token, at: 1)
-        try claim.bind(now + leaseMilliseconds, at: 2)
-        try claim.bind(queueID, at: 3)
-        try claim.bind(now, at: 4)
-        try claim.bind(Int64(limit), at: 5)
+        var jobs: [ClaimedJob] = []
+        jobs.reserveCapacity(limit)
+        for priority in JobPriority.allCases where jobs.count < limit {
+            try claimRoundRobin(queueID: queueID, priority: priority, limit: limit - jobs.count, lease: lease,
+                                now: now, db: db, into: &jobs)
+        }
+        return jobs
+    }
+
+    /// What every job of one claim shares.
+    private struct ClaimLease {
+        let queue: String
+        let token: Int64
+        let expiresAt: Int64
+    }
+
+    /// Claims up to `limit` due jobs of one priority, round-robin across the
+    /// committees that have due jobs, and appends them to `jobs`.
+    ///
+    /// The committees are visited in id order starting after the one served
+    /// last (`ClaimCursors`), in passes: each pass gives every committee
+    /// still in play a share of max(1, remaining / committees in play) jobs;
+    /// a committee that returns less than its share has no more due jobs and
+    /// drops out. Passes repeat until `limit` jobs are claimed or no
+    /// committee is left. With n committees that all have plenty, one claim
+    /// gives each limit / n jobs and the remainder to the next committees in
+    /// turn, so over successive claims no committee gets more than one share
+    /// ahead of another.
+    ///
+    /// Cost, all on `jobs_claim (queue_id, priority, committee, run_at)`:
+    /// finding the committees is a loose index scan, two seeks per committee
+    /// with pending jobs at this priority (one to the next committee, one to
+    /// its earliest run time), so a committee whose jobs are all in the future
+    /// costs two seeks and is never scanned; each share is one index range
+    /// read in run-time order. Every share statement claims a job or drops a
+    /// committee, so a claim runs at most limit + committees of them, plus
+    /// one lookup per priority visited; with one committee that is the
+    /// lookups plus one UPDATE, as before.
+    private func claimRoundRobin(queueID: Int64, priority: JobPriority, limit: Int, lease: ClaimLease, now: Int64,
+                                 db: Database, into jobs: inout [ClaimedJob]) throws {
+        let due = try db.cached(Self.committeesSQL).rows([queueID, priority.rawValue]) {
+            (committee: $0.int64(0), earliest: $0.int64(1))
+        }.filter { $0.earliest <= now }.map(\.committee)
+        guard !due.isEmpty else { return }
+        var inPlay = due
+        if let last = claimCursors.lastServed(queueID: queueID, priority: priority),
+           let next = due.firstIndex(where: { $0 > last }) {
+            inPlay = Array(due[next...] + due[..<next])
+        }
+        var remaining = limit
+        var servedLast: Int64?
+        while remaining > 0, !inPlay.isEmpty {
+            let share = max(1, remaining / inPlay.count)
+            var pass: [[ClaimedJob]] = []
+            var stillDue: [Int64] = []
+            for committee in inPlay {
+                guard remaining > 0 else { break }
+                let wanted = min(share, remaining)
+                let taken = try claimShare(queueID: queueID, priority: priority, committee: committee, limit: wanted,
+                                           lease: lease, now: now, db: db)
+                remaining -= taken.count
+                if !taken.isEmpty {
+                    pass.append(taken)
+                    servedLast = committee
+                }
+                if taken.count == wanted { stillDue.append(committee) }
+            }
+            // Deal the pass out one job per committee at a time.
+            var round = 0
+            while pass.contains(where: { round < $0.count }) {
+                for share in pass where round < share.count { jobs.append(share[round]) }
+                round += 1
+            }
+            inPlay = stillDue
+        }
+        if let servedLast { claimCursors.setLastServed(servedLast, queueID: queueID, priority: priority) }
+    }
+
+    /// Claims up to `limit` due jobs of one committee, in run-time then id order.
+    private func claimShare(queueID: Int64, priority: JobPriority, committee: Int64, limit: Int, lease: ClaimLease,
+                            now: Int64, db: Database) throws -> [ClaimedJob] {
+        let claim = try db.cached(Self.claimShareSQL)
         defer { claim.reset() }
+        try claim.bind(lease.token, at: 1)
+        try claim.bind(lease.expiresAt, at: 2)
+        try claim.bind(queueID, at: 3)
+        try claim.bind(Int64(priority.rawValue), at: 4)
+        try claim.bind(committee, at: 5)
+        try claim.bind(now, at: 6)
+        try claim.bind(Int64(limit), at: 7)
         var jobs: [ClaimedJob] = []
         jobs.reserveCapacity(limit)
         while try claim.step() {
             jobs.append(ClaimedJob(
-                lease: Lease(jobID: claim.int64(0), token: token, attempt: claim.int(3), queue: queue),
-                queue: queue,
-                priority: JobPriority(rawValue: claim.int(1)) ?? .normal,
-                runAt: Date(unixMilliseconds: claim.int64(2)),
-                maxAttempts: claim.int(4),
-                committee: claim.int64(5),
-                group: claim.optionalInt64(6),
-                payload: claim.data(7)))
+                lease: Lease(jobID: claim.int64(0), token: lease.token, attempt: claim.int(2), queue: lease.queue),
+                queue: lease.queue,
+                priority: priority,
+                runAt: Date(unixMilliseconds: claim.int64(1)),
+                maxAttempts: claim.int(3),
+                committee: committee,
+                group: claim.optionalInt64(4),
+                payload: claim.data(5)))
         }
-        // RETURNING gives rows in no promised order; workers get them in claim order.
-        jobs.sort { ($0.priority, $0.runAt, $0.id) < ($1.priority, $1.runAt, $1.id) }
+        // RETURNING gives rows in no promised order.
+        jobs.sort { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
         return jobs
     }
+
+    /// The committees with pending jobs at one priority of a queue (?1, ?2),
+    /// in id order, each with its earliest run time: a loose index scan of
+    /// `jobs_claim`, every step a seek (ORDER BY … LIMIT 1 on the index's
+    /// own order reads one entry).
+    static let committeesSQL = """
+        WITH RECURSIVE pending (committee) AS (
+            SELECT (SELECT committee FROM jobs
+                     WHERE queue_id = ?1 AND state = 0 AND priority = ?2
+                     ORDER BY committee LIMIT 1)
+            UNION ALL
+            SELECT (SELECT committee FROM jobs
+                     WHERE queue_id = ?1 AND state = 0 AND priority = ?2 AND committee > pending.committee
+                     ORDER BY committee LIMIT 1)
+              FROM pending WHERE pending.committee IS NOT NULL
+        )
+        SELECT committee,
+               (SELECT run_at FROM jobs
+                 WHERE queue_id = ?1 AND state = 0 AND priority = ?2 AND committee = pending.committee
+                 ORDER BY run_at LIMIT 1)
+          FROM pending WHERE committee IS NOT NULL
+        """
+
+    /// One committee's share: an index range of `jobs_claim` in (run_at, id)
+    /// order. OR FAIL: see `insertSQL`.
+    static let claimShareSQL = """
+        UPDATE OR FAIL jobs
+           SET state = 1, lease_token = ?1, lease_expires_at = ?2, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM jobs
+                       WHERE queue_id = ?3 AND state = 0 AND priority = ?4 AND committee = ?5 AND run_at <= ?6
+                       ORDER BY run_at, id
+                       LIMIT ?7)
+        RETURNING id, run_at, attempts, max_attempts, group_id, payload
+        """
 
     // MARK: Heartbeat
 
@@ -496,14 +625,14 @@ public final class JobQueue: Sendable {
     // MARK: Waiting for work
 
     /// When the next pending job of `queue` becomes due (nil: none pending).
+    /// Index-only: per priority, the earliest run time of each committee
+    /// with pending jobs (two seeks per committee, as a claim's committee lookup).
     public func nextDue(queue: String) throws -> Date? {
         try readers.read { db in
             guard let queueID = try existingQueueID(queue, db: db) else { return nil }
-            let next = try db.cached("""
-                SELECT run_at FROM jobs WHERE queue_id = ?1 AND state = 0 AND priority = ?2 ORDER BY run_at LIMIT 1
-                """)
-            let times = try JobPriority.allCases.compactMap { priority in
-                try next.firstRow([queueID, priority.rawValue]) { $0.int64(0) }
+            let committees = try db.cached(Self.committeesSQL)
+            let times = try JobPriority.allCases.flatMap { priority in
+                try committees.rows([queueID, priority.rawValue]) { $0.int64(1) }
             }
             return times.min().map { Date(unixMilliseconds: $0) }
         }

@@ -139,6 +139,33 @@ public final class Statement {
         return try step() ? map(self) : nil
     }
 
+    // MARK: Counters
+
+    /// What SQLite counted while running this statement (`sqlite3_stmt_status`,
+    /// https://sqlite.org/c3ref/c_stmtstatus_counter.html), since it was
+    /// prepared or since `resetCounters()`: for tests that check a query stays
+    /// an index seek, and for profiling.
+    struct Counters: Equatable {
+        /// Virtual machine steps: a measure of the work done, independent of the machine.
+        var virtualMachineSteps: Int
+        /// Steps forward in a full table scan (zero when only indexes are searched).
+        var fullScanSteps: Int
+        /// Sorts (zero when an index delivers the order).
+        var sorts: Int
+    }
+
+    var counters: Counters {
+        Counters(virtualMachineSteps: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 0)),
+                 fullScanSteps: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0)),
+                 sorts: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_SORT, 0)))
+    }
+
+    func resetCounters() {
+        for counter in [SQLITE_STMTSTATUS_VM_STEP, SQLITE_STMTSTATUS_FULLSCAN_STEP, SQLITE_STMTSTATUS_SORT] {
+            sqlite3_stmt_status(handle, counter, 1)
+        }
+    }
+
     // MARK: Columns (0-based indexes, as in SQLite)
 
     public var columnCount: Int32 { sqlite3_column_count(handle) }

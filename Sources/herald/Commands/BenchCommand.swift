@@ -16,6 +16,7 @@ enum BenchCommand {
             .value("--jobs", "N", "how many jobs", default: "1000000"),
             .value("--batch", "N", "jobs per enqueue transaction", default: "10000"),
             .value("--claim-batch", "N", "jobs per claim", default: "1000"),
+            .value("--committees", "N", "committees the jobs belong to, taking turns job by job", default: "50"),
             .value("--db", "PATH", "database to use (default: a new temporary file, removed afterwards)"),
             .flag("--split", "claim everything first, then complete everything, and time each phase"),
         ],
@@ -23,8 +24,9 @@ enum BenchCommand {
             let jobs = try invocation.integer("--jobs") ?? 1_000_000
             let batch = try invocation.integer("--batch") ?? 10_000
             let claimBatch = try invocation.integer("--claim-batch") ?? 1_000
-            guard jobs > 0, batch > 0, claimBatch > 0 else {
-                throw CommandFailure(.usage, "--jobs, --batch and --claim-batch must be positive")
+            let committees = try invocation.integer("--committees") ?? 50
+            guard jobs > 0, batch > 0, claimBatch > 0, committees > 0 else {
+                throw CommandFailure(.usage, "--jobs, --batch, --claim-batch and --committees must be positive")
             }
             let temporary = invocation.value("--db") == nil
             let path = invocation.value("--db")
@@ -36,7 +38,7 @@ enum BenchCommand {
                 }
             }
             let result = try QueueBenchmark(path: path, jobs: jobs, batch: batch, claimBatch: claimBatch,
-                                            split: invocation.flag("--split")).run()
+                                            committees: committees, split: invocation.flag("--split")).run()
             print(result.rendered)
             return .ok
         })
@@ -48,6 +50,7 @@ struct QueueBenchmark {
     let jobs: Int
     let batch: Int
     let claimBatch: Int
+    var committees = 50
     var split = false
     let queueName = "bench"
 
@@ -92,7 +95,7 @@ struct QueueBenchmark {
             for i in made..<min(jobs, made + batch) {
                 var reference = payload
                 reference.withUnsafeMutableBytes { $0.storeBytes(of: Int64(i).littleEndian, as: Int64.self) }
-                next.append(NewJob(queue: queueName, payload: reference, committee: Int64(i % 50), group: 1))
+                next.append(NewJob(queue: queueName, payload: reference, committee: Int64(i % committees), group: 1))
             }
             try queue.enqueue(next)
             made += next.count
