@@ -95,6 +95,7 @@ final class WorkerGroup: @unchecked Sendable {
 
     private func cycle() {
         wakePending = false
+        defer { notifyIfIdle() }
         guard phase == .running else { return }
         let now = jobs.clock.now()
         if !configuration.sendWindow.contains(now) {
@@ -153,7 +154,6 @@ final class WorkerGroup: @unchecked Sendable {
             waiting = .idle
             wake(at: nil)
         }
-        notifyIfIdle()
     }
 
     /// Nothing was due: find out why (paused?) and when the next job is.

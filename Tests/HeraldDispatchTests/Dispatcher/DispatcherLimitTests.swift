@@ -76,9 +76,9 @@ import Testing
         }
         let nineNextDay = DispatchHarness.morning.addingTimeInterval(23 * 3600)
         #expect(until == nineNextDay)
-        h.run(for: 11.5 * 3600 - 60, step: 600)
+        h.run(for: 11.5 * 3600 - 600, step: 600)
         #expect(h.sends(.alibaba).isEmpty, "a call went out at night")
-        h.run(for: 60, step: 60)
+        h.run(for: 600, step: 600)
         let calls = h.sends(.alibaba)
         #expect(calls.count == 3)
         #expect(calls.allSatisfy { $0.time == nineNextDay })
