@@ -71,8 +71,8 @@ final class Housekeeper: @unchecked Sendable {
     private func runChores() {
         guard !stopped else { return }
         let now = jobs.clock.now()
-        attempt("fan-out") { try fanOutPending() }
         attempt("reminders") { try reminders.runDue() }
+        attempt("fan-out") { try fanOutPending() }
         if due("rescue", every: intervals.rescue, now: now) {
             attempt("rescue") {
                 let rescued = try jobs.rescueExpiredLeases(now: now)

@@ -19,6 +19,15 @@ enum SendLedger {
             guard try held.firstRow([lease.jobID, lease.token], { _ in true }) == true else { continue }
             let context = result.send.context
             let step = result.send.delivery.step
+            if case .accepted = result.outcome {} else {
+                // The gateway did not take it: the resident was not
+                // contacted, so the attempt does not count against their caps.
+                try db.cached("""
+                    DELETE FROM contacts WHERE rowid = (
+                        SELECT rowid FROM contacts WHERE resident_id = ?1 AND channel = ?2 AND delivery_id = ?3
+                         ORDER BY at DESC LIMIT 1)
+                    """).execute([context.residentID, context.channel, context.deliveryID])
+            }
             switch result.outcome {
             case .accepted(let gatewayID):
                 try db.cached("""
