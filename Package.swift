@@ -51,7 +51,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         // Runs the built `herald` binary as a subprocess; depending on the
         // executable target makes `swift test` build it first.
-        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore", "HeraldSim"]),
     ]
 )
 
