@@ -117,6 +117,7 @@ public final class Dispatcher: @unchecked Sendable {
             jobs: jobs, reminders: reminders, fanoutChunk: configuration.fanoutChunk, intervals: .init(),
             heldLeases: { snapshot.flatMap { group in group.heldLeases.map { ($0, group.configuration.leaseSeconds) } } },
             logger: logger)
+        housekeeper.activity = { [weak self] in self?.activity() ?? [] }
     }
 
     /// The queues this dispatcher sends through.

@@ -23,6 +23,8 @@ final class Housekeeper: @unchecked Sendable {
     private let fanoutChunk: Int
     private let intervals: Intervals
     private let heldLeases: @Sendable () -> [(lease: Lease, leaseFor: TimeInterval)]
+    /// The groups' status, written for `herald status` every second.
+    var activity: @Sendable () -> [QueueActivity] = { [] }
     private let log: Logger
     private var last: [String: Date] = [:]
     private var stopped = false
@@ -92,6 +94,15 @@ final class Housekeeper: @unchecked Sendable {
         }
         if due("finish", every: intervals.finish, now: now) {
             attempt("finish broadcasts") { try finishBroadcasts(now: now) }
+        }
+        if due("status", every: 1, now: now) {
+            attempt("status") {
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .millisecondsSince1970
+                let snapshots = try activity().map { ($0.queue, String(decoding: try encoder.encode($0), as: UTF8.self)) }
+                guard !snapshots.isEmpty else { return }
+                try jobs.writer.write { db in try RuntimeStore.save(snapshots, at: now.unixMilliseconds, db: db) }
+            }
         }
         if due("prune", every: intervals.prune, now: now) {
             attempt("prune") { try jobs.pruneSucceeded(finishedBefore: now - 24 * 3600) }

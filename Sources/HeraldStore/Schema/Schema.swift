@@ -222,7 +222,7 @@ public enum Schema {
                 PRIMARY KEY (broadcast_id, resident_id)
             ) STRICT, WITHOUT ROWID;
             """),
-        Migration(version: 3, name: "fair claims and contact log", sql: """
+        Migration(version: 3, name: "fair claims, contact log and dispatcher status", sql: """
             -- Claims go round-robin across committees within a priority
             -- (JobQueue.claim): the claim index gains the committee, so the
             -- committees with pending work are found by skipping from one to the
@@ -243,6 +243,16 @@ public enum Schema {
                 delivery_id INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX contacts_resident ON contacts (resident_id, channel, at);
+
+            -- What each running dispatcher's worker groups are doing (limiters,
+            -- circuit, what they wait for, counters), one JSON snapshot per
+            -- queue rewritten every second, so `herald status` in another
+            -- process can show it. Rows older than a few seconds are stale.
+            CREATE TABLE queue_runtime (
+                queue      TEXT    PRIMARY KEY,
+                updated_at INTEGER NOT NULL,
+                snapshot   TEXT    NOT NULL
+            ) STRICT, WITHOUT ROWID;
             """),
     ])
 }

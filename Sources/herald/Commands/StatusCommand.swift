@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldDispatch
 import HeraldStore
 
 enum StatusCommand {
@@ -32,6 +33,10 @@ struct StatusReport: Codable {
     var schemaVersion: Int
     var latestSchemaVersion: Int
     var queues: [QueueStats]
+    /// What the dispatcher's worker groups reported last (empty when none ever ran).
+    var dispatcher: [QueueActivity] = []
+    /// Seconds since the oldest of those reports (a dispatcher that stopped goes stale).
+    var dispatcherAge: TimeInterval?
 
     static func read(path: String, now: Date) throws -> StatusReport {
         let db = try Database(path: path, options: .reader)
@@ -42,8 +47,17 @@ struct StatusReport: Codable {
             guard version == latest else {
                 return StatusReport(schemaVersion: version, latestSchemaVersion: latest, queues: [])
             }
-            return StatusReport(schemaVersion: version, latestSchemaVersion: latest,
-                                queues: try QueueStats.read(now: now, db: db))
+            var report = StatusReport(schemaVersion: version, latestSchemaVersion: latest,
+                                      queues: try QueueStats.read(now: now, db: db))
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .millisecondsSince1970
+            for row in try RuntimeStore.load(db: db) {
+                guard let activity = try? decoder.decode(QueueActivity.self, from: Data(row.json.utf8)) else { continue }
+                report.dispatcher.append(activity)
+                let age = max(0, Double(now.unixMilliseconds - row.updatedAt) / 1000)
+                report.dispatcherAge = max(report.dispatcherAge ?? 0, age)
+            }
+            return report
         }
     }
 
@@ -83,7 +97,30 @@ struct StatusReport: Codable {
             ])
         }
         lines += Self.table(rows)
+        lines += dispatcherLines()
         return lines.joined(separator: "\n")
+    }
+
+    /// The limiters of each queue, as the dispatcher last reported them.
+    func dispatcherLines() -> [String] {
+        guard !dispatcher.isEmpty, let age = dispatcherAge else {
+            return ["", "dispatcher: not running here yet (`herald serve` starts it)"]
+        }
+        let stale = age > 10
+        let lines = ["", stale ? "dispatcher: last report \(Self.age(age)) ago (not running?)"
+                                : "dispatcher: running (reported \(Self.age(age)) ago)"]
+        var rows = [["queue", "in flight", "tokens", "rate/s", "window", "circuit", "sent", "deferred", "waiting"]]
+        for queue in dispatcher {
+            let counters = queue.counters
+            rows.append([
+                queue.queue, "\(queue.inFlight)/\(queue.concurrency)", "\(queue.tokens)/\(queue.burst)",
+                String(format: "%g", queue.rate), (queue.windowOpen ? "open " : "closed ") + queue.sendWindow,
+                queue.circuit + (queue.circuitOpens > 0 ? " (opened \(queue.circuitOpens)×)" : ""),
+                "\(counters.sent)", "\(counters.deferredQuietHours + counters.deferredFrequencyCap)",
+                queue.waiting.summary,
+            ])
+        }
+        return lines + Self.table(rows)
     }
 
     static func age(_ seconds: TimeInterval) -> String {

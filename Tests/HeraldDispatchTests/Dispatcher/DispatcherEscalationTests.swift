@@ -150,6 +150,9 @@ import Testing
         }
         #expect(try h.scalar("SELECT count(*) FROM jobs WHERE state = 3") == 0)
         #expect(try h.deliveries(broadcast: broadcast).values.allSatisfy { $0.state == .queued })
+        // Another process's `herald status` sees it too.
+        let snapshot = try h.jobs.readers.read { db in try RuntimeStore.load(db: db) }.first { $0.queue == "sms" }
+        #expect(snapshot?.json.contains("gateway failure") == true)
 
         // The operator tops up and resumes: everything goes out.
         h.simulator.setBalance(nil)
