@@ -144,8 +144,17 @@ struct QueueBenchmark {
     }
 }
 
-/// The process's peak resident set size (getrusage: ru_maxrss is in KiB on Linux).
+/// The process's peak resident set size.
+///
+/// Linux: `VmHWM` from /proc/self/status, this program's own high-water
+/// mark. `ru_maxrss` is not used there because it survives exec: a bench
+/// started by a large parent (a test runner) would report the parent's peak.
 func peakResidentBytes() -> Int {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+        return kilobytes * 1024
+    }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) * 1024
