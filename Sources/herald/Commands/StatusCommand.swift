@@ -82,7 +82,7 @@ struct StatusReport: Codable {
         lines.append("\(path): schema version \(schemaVersion) (current)")
         if queues.isEmpty {
             lines.append("queues: none yet (nothing has been enqueued)")
-            return lines.joined(separator: "\n")
+            return (lines + dispatcherLines()).joined(separator: "\n")
         }
         let header = ["queue", "available", "scheduled", "running", "retrying", "dead", "succeeded",
                       "oldest", "done/1m", "done/5m", "failed/15m", "state"]
@@ -108,7 +108,7 @@ struct StatusReport: Codable {
         }
         let stale = age > 10
         let lines = ["", stale ? "dispatcher: last report \(Self.age(age)) ago (not running?)"
-                                : "dispatcher: running (reported \(Self.age(age)) ago)"]
+                                : "dispatcher: running (reported \(age < 1 ? "just now" : Self.age(age) + " ago"))"]
         var rows = [["queue", "in flight", "tokens", "rate/s", "window", "circuit", "sent", "deferred", "waiting"]]
         for queue in dispatcher {
             let counters = queue.counters
