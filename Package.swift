@@ -41,17 +41,20 @@ let package = Package(
         // A worker that dies on purpose, for the queue's crash test; not installed.
         .executableTarget(name: "herald-crash-drill", dependencies: ["HeraldStore"]),
 
-        // Tests mirror the modules.
+        // Tests mirror the modules; HeraldTestSupport holds what several test targets share.
+        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "herald-crash-drill"]),
         .testTarget(name: "HeraldDispatchTests", dependencies: ["HeraldDispatch", "HeraldStore", "HeraldCore",
                                                              "HeraldChannels", "HeraldSim", "HeraldHTTP"]),
         .testTarget(name: "HeraldHTTPTests", dependencies: ["HeraldHTTP", "HeraldCore"]),
-        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldSim", "HeraldHTTP", "HeraldCore"],
+        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldSim", "HeraldHTTP", "HeraldCore",
+                                                               "HeraldTestSupport"],
                     resources: [.copy("Fixtures")]),
         // Runs the built `herald` binary as a subprocess; depending on the
         // executable target makes `swift test` build it first.
-        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore", "HeraldSim"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore", "HeraldSim",
+                                                        "HeraldTestSupport"]),
     ]
 )
 

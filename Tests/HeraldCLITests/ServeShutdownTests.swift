@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldSim
+import HeraldTestSupport
 import Testing
 @testable import HeraldStore
 
@@ -11,48 +12,19 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A child started with a clean signal mask (a Dispatch thread's blocked
-    /// signals would otherwise be inherited), output to a file.
-    final class Child {
+    /// `herald` started with a clean signal mask, output appended to a file.
+    struct Child {
         let pid: pid_t
-        let output: String
 
         init(_ arguments: [String], environment: [String: String], output: String) throws {
-            self.output = output
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            var empty = sigset_t()
-            sigemptyset(&empty)
-            var all = sigset_t()
-            sigfillset(&all)
-            posix_spawnattr_setsigmask(&attributes, &empty)
-            posix_spawnattr_setsigdefault(&attributes, &all)
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
-            let argv = ([HeraldProcess.binary] + arguments).map { strdup($0) } + [nil]
-            let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer {
-                argv.forEach { free($0) }
-                envp.forEach { free($0) }
-            }
-            var pid: pid_t = 0
-            let spawned = posix_spawn(&pid, HeraldProcess.binary, &actions, &attributes, argv, envp)
-            guard spawned == 0 else { throw CocoaError(.executableLoad) }
-            self.pid = pid
+            pid = try CleanSpawn.start(HeraldProcess.binary, arguments, environment: environment, outputPath: output,
+                                       append: true)
         }
 
         /// Sends `signal` and waits for the exit status.
         func stop(_ signal: Int32 = SIGTERM) -> Int32 {
             kill(pid, signal)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return CleanSpawn.wait(pid)
         }
     }
 
