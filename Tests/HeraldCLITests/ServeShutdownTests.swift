@@ -71,7 +71,7 @@ import Testing
         }
         let arguments = ["serve", "--db", path, "--queues", directory + "/queues",
                          "--templates", Self.root.appendingPathComponent("Templates").path, "--shutdown-timeout", "10"]
-        let environment = ["HERALD_KANNEL_USERNAME": "herald", "HERALD_KANNEL_PASSWORD": "herald-sim", "HERALD_LOG": "warning"]
+        let environment = ["HERALD_KANNEL_USERNAME": "herald", "HERALD_KANNEL_PASSWORD": "herald-sim"]
         let log = directory + "/serve.out"
         func sent() -> Int { simulator.requests().filter(\.sent).count }
 
