@@ -36,15 +36,9 @@ public enum DeliverySteps {
     @discardableResult
     static func advance(context: SendContext, priority: JobPriority, after step: Int, reason: String, at now: Int64,
                         queue: JobQueue, db: Database) throws -> Int? {
-        let next = step + 1
-        guard next < context.plan.steps.count else {
-            try fail(delivery: context.deliveryID, reason: reason, at: now, db: db)
-            return nil
-        }
-        try schedule(Target(delivery: context.deliveryID, step: next, queue: context.plan.steps[next].queue,
-                            priority: priority, committee: context.committeeID, broadcast: context.broadcastID),
-                     at: now, queue: queue, db: db)
-        return next
+        try moveOn(Stored(state: .queued, step: step, committee: context.committeeID, broadcast: context.broadcastID,
+                          plan: context.plan, priority: priority),
+                   delivery: context.deliveryID, reason: reason, at: now, queue: queue, db: db)
     }
 
     /// `advance` for a delivery known only by id (a receipt said the step
@@ -54,36 +48,68 @@ public enum DeliverySteps {
     @discardableResult
     public static func advance(delivery: Int64, after step: Int, reason: String, at now: Int64, queue: JobQueue,
                                db: Database) throws -> Int? {
-        guard let row = try db.cached("""
-            SELECT d.state, d.step, d.committee_id, d.broadcast_id, b.plan, b.priority
-              FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id WHERE d.id = ?1
-            """).firstRow([delivery], { ($0.int(0), $0.int(1), $0.int64(2), $0.int64(3), $0.string(4), $0.int(5)) })
-        else { return nil }
-        guard let state = DeliveryState(rawValue: row.0), !state.isFinal, row.1 == step else { return nil }
-        let plan = try JSONValueDecoding.plan(row.4)
-        let next = step + 1
-        guard next < plan.steps.count else {
-            try fail(delivery: delivery, reason: reason, at: now, db: db)
-            return nil
-        }
-        try schedule(Target(delivery: delivery, step: next, queue: plan.steps[next].queue,
-                            priority: JobPriority(rawValue: row.5) ?? .normal, committee: row.2, broadcast: row.3),
-                     at: now, queue: queue, db: db)
-        return next
+        guard let stored = try stored(delivery, db: db), !stored.state.isFinal, stored.step == step else { return nil }
+        return try moveOn(stored, delivery: delivery, reason: reason, at: now, queue: queue, db: db)
     }
 
     /// Schedules `step` of a delivery again (a voice call retried after no
     /// answer) at `at`.
     public static func repeatStep(delivery: Int64, step: Int, at: Int64, queue: JobQueue, db: Database) throws {
+        guard let stored = try stored(delivery, db: db), stored.plan.steps.indices.contains(step) else { return }
+        try schedule(stored.target(delivery: delivery, step: step), at: at, queue: queue, db: db)
+    }
+
+    /// Where a delivery stands: its plan step, that step's queue and channel, and its state.
+    public static func position(of delivery: Int64, db: Database) throws
+        -> (step: Int, queue: String, channel: String, state: DeliveryState)? {
+        guard let stored = try stored(delivery, db: db), stored.plan.steps.indices.contains(stored.step) else {
+            return nil
+        }
+        let step = stored.plan.steps[stored.step]
+        return (stored.step, step.queue, step.channel, stored.state)
+    }
+
+    /// How many sends through `channel` a delivery has had (calls placed, for voice).
+    public static func sends(of delivery: Int64, channel: String, db: Database) throws -> Int {
+        Int(try db.scalarInt("SELECT count(*) FROM delivery_events WHERE delivery_id = ? AND kind = 'sent' AND channel = ?",
+                             [delivery, channel]) ?? 0)
+    }
+
+    /// A delivery and what its broadcast says about its steps.
+    private struct Stored {
+        var state: DeliveryState
+        var step: Int
+        var committee: Int64
+        var broadcast: Int64
+        var plan: ChannelPlan
+        var priority: JobPriority
+
+        func target(delivery: Int64, step: Int) -> Target {
+            Target(delivery: delivery, step: step, queue: plan.steps[step].queue, priority: priority,
+                   committee: committee, broadcast: broadcast)
+        }
+    }
+
+    private static func stored(_ delivery: Int64, db: Database) throws -> Stored? {
         guard let row = try db.cached("""
-            SELECT d.committee_id, d.broadcast_id, b.plan, b.priority
+            SELECT d.state, d.step, d.committee_id, d.broadcast_id, b.plan, b.priority
               FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id WHERE d.id = ?1
-            """).firstRow([delivery], { ($0.int64(0), $0.int64(1), $0.string(2), $0.int(3)) }) else { return }
-        let plan = try JSONValueDecoding.plan(row.2)
-        guard plan.steps.indices.contains(step) else { return }
-        try schedule(Target(delivery: delivery, step: step, queue: plan.steps[step].queue,
-                            priority: JobPriority(rawValue: row.3) ?? .normal, committee: row.0, broadcast: row.1),
-                     at: at, queue: queue, db: db)
+            """).firstRow([delivery], { ($0.int(0), $0.int(1), $0.int64(2), $0.int64(3), $0.string(4), $0.int(5)) }),
+            let state = DeliveryState(rawValue: row.0) else { return nil }
+        return Stored(state: state, step: row.1, committee: row.2, broadcast: row.3,
+                      plan: try JSONValueDecoding.plan(row.4), priority: JobPriority(rawValue: row.5) ?? .normal)
+    }
+
+    /// The plan's step after `stored.step`, scheduled now; or the delivery failed when there is none.
+    private static func moveOn(_ stored: Stored, delivery: Int64, reason: String, at now: Int64, queue: JobQueue,
+                               db: Database) throws -> Int? {
+        let next = stored.step + 1
+        guard next < stored.plan.steps.count else {
+            try fail(delivery: delivery, reason: reason, at: now, db: db)
+            return nil
+        }
+        try schedule(stored.target(delivery: delivery, step: next), at: now, queue: queue, db: db)
+        return next
     }
 
     /// No step of the plan is left: the delivery failed (unless it was
@@ -97,23 +123,5 @@ public enum DeliverySteps {
                                          detail: "{\"reason\":\(ReceiptStore.jsonString("no step left: " + reason))}",
                                          at: now, db: db)
         }
-    }
-
-    /// Where a delivery stands: its plan step, that step's queue and channel, and its state.
-    public static func position(of delivery: Int64, db: Database) throws
-        -> (step: Int, queue: String, channel: String, state: DeliveryState)? {
-        guard let row = try db.cached("""
-            SELECT d.step, d.state, b.plan FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id WHERE d.id = ?1
-            """).firstRow([delivery], { ($0.int(0), $0.int(1), $0.string(2)) }),
-            let state = DeliveryState(rawValue: row.1) else { return nil }
-        let plan = try JSONValueDecoding.plan(row.2)
-        guard plan.steps.indices.contains(row.0) else { return nil }
-        return (row.0, plan.steps[row.0].queue, plan.steps[row.0].channel, state)
-    }
-
-    /// How many sends through `channel` a delivery has had (calls placed, for voice).
-    public static func sends(of delivery: Int64, channel: String, db: Database) throws -> Int {
-        Int(try db.scalarInt("SELECT count(*) FROM delivery_events WHERE delivery_id = ? AND kind = 'sent' AND channel = ?",
-                             [delivery, channel]) ?? 0)
     }
 }
