@@ -32,7 +32,8 @@ let package = Package(
         // Inbound HTTP on libmicrohttpd, shared by the API server and the
         // gateway simulator (docs/ARCHITECTURE.md says why it is its own module).
         .target(name: "HeraldHTTP", dependencies: ["HeraldCore", "CMicroHTTPD"]),
-        .target(name: "HeraldServer", dependencies: ["HeraldCore", "HeraldStore", "HeraldDispatch", "HeraldHTTP", "CMicroHTTPD"]),
+        .target(name: "HeraldServer", dependencies: ["HeraldCore", "HeraldStore", "HeraldDispatch", "HeraldChannels",
+                                                   "HeraldHTTP"]),
         .target(name: "HeraldSim", dependencies: ["HeraldCore", "HeraldHTTP", "HeraldChannels"]),
         .executableTarget(name: "herald", dependencies: [
             "HeraldCore", "HeraldStore", "HeraldChannels", "HeraldDispatch", "HeraldServer", "HeraldSim", "HeraldHTTP",
@@ -51,6 +52,8 @@ let package = Package(
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldSim", "HeraldHTTP", "HeraldCore",
                                                                "HeraldTestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "HeraldServerTests", dependencies: ["HeraldServer", "HeraldDispatch", "HeraldStore", "HeraldCore",
+                                                             "HeraldChannels", "HeraldSim", "HeraldHTTP"]),
         // Runs the built `herald` binary as a subprocess; depending on the
         // executable target makes `swift test` build it first.
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore", "HeraldSim",

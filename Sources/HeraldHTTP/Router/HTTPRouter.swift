@@ -27,6 +27,12 @@ public struct HTTPRouter: Sendable {
 
     public init() {}
 
+    /// Every route as (method, pattern), in the order added: what the
+    /// OpenAPI document is checked against.
+    public var routeTable: [(method: String, pattern: String)] {
+        routes.map { ($0.method, $0.pattern.text) }
+    }
+
     /// Adds a route. `pattern` must start with "/"; a `{name}` segment is a
     /// parameter, and a name may appear only once.
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPServer.Handler) {

@@ -7,6 +7,16 @@ struct RoutePattern: Sendable {
 
     let segments: [Segment]
 
+    /// The pattern as written, normalised: "/" + segments joined by "/".
+    var text: String {
+        "/" + segments.map { segment in
+            switch segment {
+            case .literal(let literal): literal
+            case .parameter(let name): "{\(name)}"
+            }
+        }.joined(separator: "/")
+    }
+
     /// Parses `pattern`; a malformed pattern is a programming error.
     init(_ pattern: String) {
         precondition(pattern.hasPrefix("/"), "route pattern '\(pattern)' must start with '/'")

@@ -1,0 +1,5 @@
+extension Routes {
+    /// The `/v1` API.
+    mutating func addAPIRoutes() {
+    }
+}

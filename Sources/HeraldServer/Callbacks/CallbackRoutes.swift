@@ -1,0 +1,7 @@
+import HeraldHTTP
+
+extension Routes {
+    /// The gateways' `/callbacks/...` routes.
+    mutating func addCallbackRoutes() {
+    }
+}
