@@ -31,7 +31,9 @@ public final class HeraldServer: Sendable {
         routes.addCallbackRoutes()
         self.context = context
         self.routeTable = routes.router.routeTable
-        http = try HTTPServer(configuration: context.configuration.http, handler: routes.router.handler)
+        var configuration = context.configuration.http
+        configuration.bodyStream = RosterUpload.stream(context)
+        http = try HTTPServer(configuration: configuration, handler: routes.router.handler)
     }
 
     /// Stops listening and closes every connection; idempotent.

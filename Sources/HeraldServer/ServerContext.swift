@@ -15,6 +15,8 @@ public struct ServerContext: Sendable {
     /// broadcasts, and read for `/metrics` and `/v1/status`. Without it the
     /// dispatcher's last snapshot in the database is read instead.
     public let dispatcher: Dispatcher?
+    /// The queue files, to check a broadcast's channel plan names real queues.
+    public let queues: QueueCatalog?
     public let configuration: ServerConfiguration
     public let metrics: ServerMetrics
     public let logger: Logger
@@ -28,7 +30,8 @@ public struct ServerContext: Sendable {
         self.jobs = jobs
         self.templates = templates
         self.dispatcher = dispatcher
-        self.receipts = dispatcher?.receipts ?? ReceiptProcessor(queue: jobs, queues: queues)
+        self.queues = queues ?? dispatcher?.configuration.queues
+        self.receipts = dispatcher?.receipts ?? ReceiptProcessor(queue: jobs, queues: self.queues)
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger

@@ -19,6 +19,9 @@ public struct HTTPServerRequest: Sendable {
     public var version: String
     /// Values of the `{name}` segments of the route that matched; set by `HTTPRouter`.
     public var pathParameters: [String: String]
+    /// The consumer that took the body as it arrived, when
+    /// `HTTPServer.Configuration.bodyStream` chose one (`body` is then empty).
+    public var bodyConsumer: (any HTTPBodyConsumer)?
 
     public init(method: String,
                 path: String,
@@ -27,7 +30,8 @@ public struct HTTPServerRequest: Sendable {
                 body: [UInt8] = [],
                 remoteAddress: String = "",
                 version: String = "HTTP/1.1",
-                pathParameters: [String: String] = [:]) {
+                pathParameters: [String: String] = [:],
+                bodyConsumer: (any HTTPBodyConsumer)? = nil) {
         self.method = method
         self.path = path
         self.query = query
@@ -36,6 +40,7 @@ public struct HTTPServerRequest: Sendable {
         self.remoteAddress = remoteAddress
         self.version = version
         self.pathParameters = pathParameters
+        self.bodyConsumer = bodyConsumer
     }
 
     /// The first header named `name`, compared case-insensitively.

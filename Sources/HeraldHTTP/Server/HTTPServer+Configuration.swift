@@ -30,6 +30,11 @@ extension HTTPServer {
         /// Where libmicrohttpd's own error messages and refused response
         /// headers are reported.
         public var logger: Logger
+        /// Picks, from a request's head, a consumer that takes its body as it
+        /// streams in (with its own size cap) instead of the server
+        /// buffering it up to `maxBodyBytes`. Nil, or nil returned: buffered.
+        /// Called on a libmicrohttpd thread once per request.
+        public var bodyStream: (@Sendable (HTTPRequestHead) -> HTTPBodyStream?)?
 
         public init(host: String = "127.0.0.1",
                     port: UInt16 = 0,
@@ -38,7 +43,8 @@ extension HTTPServer {
                     connectionTimeoutSeconds: Int = 30,
                     maxBodyBytes: Int = 1 << 20,
                     maxHeaderBytes: Int = 32 * 1024,
-                    logger: Logger = Logger(label: "http")) {
+                    logger: Logger = Logger(label: "http"),
+                    bodyStream: (@Sendable (HTTPRequestHead) -> HTTPBodyStream?)? = nil) {
             self.host = host
             self.port = port
             self.threads = threads
@@ -47,6 +53,7 @@ extension HTTPServer {
             self.maxBodyBytes = maxBodyBytes
             self.maxHeaderBytes = maxHeaderBytes
             self.logger = logger
+            self.bodyStream = bodyStream
         }
 
         /// Throws `.invalidConfiguration` naming the first field out of range.

@@ -55,7 +55,7 @@ public final class HTTPServer: @unchecked Sendable {
                                   host: configuration.host, port: configuration.port)
         }
         let context = ListenerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes,
-                                      logger: configuration.logger)
+                                      bodyStream: configuration.bodyStream, logger: configuration.logger)
         let contextPointer = Unmanaged.passRetained(context).toOpaque()
 
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue

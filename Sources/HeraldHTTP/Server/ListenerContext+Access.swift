@@ -19,22 +19,37 @@ extension ListenerContext {
             // First call: the headers are in, no body has been read yet.
             let exchange = ServerExchange(connection: connection)
             state.pointee = Unmanaged.passRetained(exchange).toOpaque()
+            if let bodyStream {
+                exchange.stream = bodyStream(HTTPRequestHead(method: method.map { String(cString: $0) } ?? "",
+                                                             path: url.map { String(cString: $0) } ?? "/",
+                                                             headers: fields(of: connection, kind: .HEADER_KIND)))
+            }
+            let limit = exchange.stream?.maxBytes ?? maxBodyBytes
             guard let declared = declaredContentLength(connection) else { return .YES }
-            if declared > maxBodyBytes {
+            if declared > limit {
                 // Answering now, before the body, makes libmicrohttpd skip it
                 // and close the connection after the response.
                 exchange.bodyTooLarge = true
                 return queue(ListenerContext.tooLargeResponse, on: connection)
             }
             // Capped: a declared length costs nothing to send, memory does.
-            exchange.body.reserveCapacity(min(declared, 64 * 1024))
+            if exchange.stream == nil { exchange.body.reserveCapacity(min(declared, 64 * 1024)) }
             return .YES
         }
         let exchange = Unmanaged<ServerExchange>.fromOpaque(raw).takeUnretainedValue()
 
         let count = uploadDataSize.pointee
         if count > 0 {
-            if !exchange.bodyTooLarge {
+            if let stream = exchange.stream {
+                if !exchange.bodyTooLarge {
+                    if exchange.streamedBytes + count > stream.maxBytes {
+                        exchange.bodyTooLarge = true
+                    } else if let uploadData {
+                        exchange.streamedBytes += count
+                        stream.consumer.consume(UnsafeRawBufferPointer(start: uploadData, count: count))
+                    }
+                }
+            } else if !exchange.bodyTooLarge {
                 if exchange.body.count + count > maxBodyBytes {
                     // Chunked (no Content-Length) and too long: keep reading
                     // to the end without keeping anything, then answer 413.
@@ -100,7 +115,8 @@ extension ListenerContext {
                                  headers: headers,
                                  body: body,
                                  remoteAddress: remote,
-                                 version: version.map { String(cString: $0) } ?? "")
+                                 version: version.map { String(cString: $0) } ?? "",
+                                 bodyConsumer: exchange.stream?.consumer)
     }
 
     /// The connection's values of one kind, in the order they arrived;

@@ -18,6 +18,7 @@ import HeraldCore
 final class ListenerContext: @unchecked Sendable {
     let handler: HTTPServer.Handler
     let maxBodyBytes: Int
+    let bodyStream: (@Sendable (HTTPRequestHead) -> HTTPBodyStream?)?
     let logger: Logger
 
     private let lock = NSLock()
@@ -27,9 +28,11 @@ final class ListenerContext: @unchecked Sendable {
     /// Suspended connections, by exchange identity.
     private var held: [ObjectIdentifier: ServerExchange] = [:]
 
-    init(handler: @escaping HTTPServer.Handler, maxBodyBytes: Int, logger: Logger) {
+    init(handler: @escaping HTTPServer.Handler, maxBodyBytes: Int,
+         bodyStream: (@Sendable (HTTPRequestHead) -> HTTPBodyStream?)?, logger: Logger) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
+        self.bodyStream = bodyStream
         self.logger = logger
     }
 

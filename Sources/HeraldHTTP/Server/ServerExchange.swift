@@ -28,6 +28,10 @@ final class ServerExchange: @unchecked Sendable {
     let connection: OpaquePointer
     var body: [UInt8] = []
     var bodyTooLarge = false
+    /// Takes the body instead of `body` when the configuration chose one.
+    var stream: HTTPBodyStream?
+    /// Bytes handed to `stream` so far.
+    var streamedBytes = 0
     var phase: Phase = .receiving
     var response: HTTPServerResponse?
 

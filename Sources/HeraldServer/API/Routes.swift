@@ -64,6 +64,11 @@ struct Routes {
     /// nothing about which).
     static func authenticate(_ request: HTTPServerRequest, _ context: ServerContext) throws -> Principal {
         guard let header = request.header("Authorization") else { throw APIError.unauthenticated }
+        return try principal(bearer: header, context)
+    }
+
+    /// The principal of an `Authorization` header's bearer token.
+    static func principal(bearer header: String, _ context: ServerContext) throws -> Principal {
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthenticated }
         let token = parts[1].trimmingCharacters(in: .whitespaces)

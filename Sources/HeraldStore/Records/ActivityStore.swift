@@ -62,10 +62,12 @@ public final class ActivityStore: Sendable {
 
     /// The activity with `id`, or nil.
     public func activity(_ id: Int64) throws -> Activity? {
-        try readers.read { db in
-            try db.cached("SELECT \(Activity.columns) FROM activities WHERE id = ?1")
-                .firstRow([id], Activity.init(row:))
-        }
+        try readers.read { db in try Self.find(id: id, db: db) }
+    }
+
+    /// The activity with `id`, read through `db` (inside the caller's transaction).
+    public static func find(id: Int64, db: Database) throws -> Activity? {
+        try db.cached("SELECT \(Activity.columns) FROM activities WHERE id = ?1").firstRow([id], Activity.init(row:))
     }
 
     /// A committee's activities, soonest first.
