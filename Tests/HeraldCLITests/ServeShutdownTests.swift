@@ -70,7 +70,8 @@ import Testing
                 audience: .all, plan: ChannelPlan(steps: [.init(channel: "sms", queue: "sms")])), at: now, db: db).broadcast.id
         }
         let arguments = ["serve", "--db", path, "--queues", directory + "/queues",
-                         "--templates", Self.root.appendingPathComponent("Templates").path, "--shutdown-timeout", "10"]
+                         "--templates", Self.root.appendingPathComponent("Templates").path, "--shutdown-timeout", "10",
+                         "--listen", "127.0.0.1:0"]
         let environment = ["HERALD_KANNEL_USERNAME": "herald", "HERALD_KANNEL_PASSWORD": "herald-sim"]
         let log = directory + "/serve.out"
         func sent() -> Int { simulator.requests().filter(\.sent).count }

@@ -2,6 +2,8 @@ import Foundation
 import HeraldChannels
 import HeraldCore
 import HeraldDispatch
+import HeraldHTTP
+import HeraldServer
 import HeraldStore
 
 #if canImport(Glibc)
@@ -12,12 +14,18 @@ import Musl
 import Darwin
 #endif
 
-/// `herald serve`: the dispatcher (and, once the server lands, the API).
+/// `herald serve`: the dispatcher and the HTTP server (API, callbacks, metrics).
 enum ServeCommand {
     static let spec = CommandSpec(
         path: ["serve"],
-        summary: "Run the dispatcher: fan out broadcasts and send them through every queue",
+        summary: "Run Herald: the dispatcher, and the HTTP API, gateway callbacks and /metrics",
         discussion: """
+            Listens on --listen for the /v1 API (bearer tokens: herald tokens create),
+            the gateways' /callbacks/..., /metrics, /healthz and /readyz. Secrets come
+            from the environment: HERALD_CALLBACK_SECRET (the path segment of the
+            Alibaba and Tencent callbacks), HERALD_WEBHOOK_SECRET (the mini program's
+            signed sign-ups), HERALD_CALLBACK_ALLOW (comma-separated source addresses
+            allowed to post gateway callbacks; empty: any).
             Sends every queue in the queues folder whose gateway credentials are set in
             the environment (a queue without them is skipped with a warning naming the
             variable), or only the queues named with --queue (then a missing credential
@@ -28,6 +36,8 @@ enum ServeCommand {
             """,
         options: [
             DatabaseOption.spec,
+            .value("--listen", "HOST:PORT", "where the HTTP server listens (port 0: any free port; 'off': no server)",
+                   default: "127.0.0.1:8080"),
             .value("--queues", "DIR", "the queue files (Queues/*.json)", default: "./Queues"),
             .value("--templates", "DIR", "the templates folder", default: "./Templates"),
             .value("--queue", "NAME[,NAME]", "run only these queues"),
@@ -70,6 +80,7 @@ enum ServeCommand {
         }
         defer { for source in sources { source.cancel() } }
 
+        let listen = try parseListen(invocation.value("--listen") ?? "127.0.0.1:8080", usage)
         let path = DatabaseOption.path(invocation)
         try DatabaseOption.requireDirectory(of: path)
         let queuesDirectory = invocation.value("--queues") ?? "./Queues"
@@ -116,14 +127,42 @@ enum ServeCommand {
         for (queue, reason) in dispatcher.skippedQueues.sorted(by: { $0.key < $1.key }) {
             printError("herald serve: warning: queue \(queue) is off: \(reason)")
         }
+        var server: HeraldServer?
+        if let listen {
+            var configuration = ServerConfiguration()
+            configuration.http.host = listen.host
+            configuration.http.port = listen.port
+            configuration.read(environment: ProcessInfo.processInfo.environment)
+            do {
+                server = try HeraldServer(context: ServerContext(jobs: jobs, templates: templates, dispatcher: dispatcher,
+                                                                 configuration: configuration))
+            } catch {
+                throw CommandFailure(error.code == .addressInUse ? .unavailable : .software, error.description)
+            }
+            say("herald serve: API, callbacks and /metrics on http://\(listen.host):\(server?.port ?? 0)"
+                + (configuration.callbackPathSecret == nil ? " (Alibaba/Tencent callbacks off: set HERALD_CALLBACK_SECRET)" : "")
+                + (configuration.webhookSecret == nil ? " (signed sign-ups off: set HERALD_WEBHOOK_SECRET)" : ""))
+        }
         dispatcher.start()
         say("herald serve: dispatching " + (dispatcher.queueNames.isEmpty ? "no queues (none could be built)"
                                             : dispatcher.queueNames.joined(separator: ", "))
             + " from \(path); stop with Ctrl-C or SIGTERM")
         stopRequested.wait()
+        server?.stop()
         let report = dispatcher.stop(deadline: shutdownTimeout)
         say("herald serve: stopped; \(report.drained) sends finished while stopping, \(report.handedBack) handed back")
         return .ok
+    }
+
+    /// `HOST:PORT`, `[IPv6]:PORT`, `:PORT` (loopback) or `off`.
+    static func parseListen(_ text: String, _ usage: (String) -> UsageError) throws -> (host: String, port: UInt16)? {
+        if text == "off" { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            throw usage("--listen must be HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080) or off; got '\(text)'")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
     }
 
     private static func say(_ line: String) {
