@@ -14,6 +14,9 @@ enum HeraldCommandLine {
         GatewaySimCommand.spec,
         TemplatesCommand.lintSpec,
         TemplatesCommand.previewSpec,
+        TokensCommand.createSpec,
+        TokensCommand.listSpec,
+        TokensCommand.revokeSpec,
     ]
 
     static let parser = CommandLineParser(commands: commands)
