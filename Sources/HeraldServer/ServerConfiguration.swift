@@ -22,14 +22,14 @@ public struct ServerConfiguration: Sendable {
     /// Source addresses allowed to post gateway callbacks (Kannel, Alibaba,
     /// Tencent), e.g. the gateway's published ranges. Empty: any address
     /// (the path secret still guards Alibaba and Tencent).
-    public var callbackAllowList: [String]
+    public var callbackAllowList: AddressAllowList
 
     public init(http: HTTPServer.Configuration = HTTPServer.Configuration(threads: 4, maxBodyBytes: 1 << 20),
                 maxImportBytes: Int = 64 << 20,
                 callbackPathSecret: String? = nil,
                 webhookSecret: [UInt8]? = nil,
                 webhookMaxAge: Int = 300,
-                callbackAllowList: [String] = []) {
+                callbackAllowList: AddressAllowList = .anyAddress) {
         self.http = http
         self.maxImportBytes = maxImportBytes
         self.callbackPathSecret = callbackPathSecret
@@ -45,15 +45,17 @@ public struct ServerConfiguration: Sendable {
         public static let callbackAllowList = "HERALD_CALLBACK_ALLOW"
     }
 
-    /// Reads the secrets and allow-list from `environment`; empty values count as unset.
-    public mutating func read(environment: [String: String]) {
+    /// Reads the secrets and allow-list from `environment`; empty values
+    /// count as unset. Throws for an allow-list entry that is not an address
+    /// or range, so a typo never silently opens or closes the callbacks.
+    public mutating func read(environment: [String: String]) throws(ServerConfigurationError) {
         func value(_ name: String) -> String? {
             guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return text
         }
         callbackPathSecret = value(Variable.callbackSecret)
         webhookSecret = value(Variable.webhookSecret).map { Array($0.utf8) }
-        callbackAllowList = value(Variable.callbackAllowList)?
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+        callbackAllowList = try AddressAllowList(value(Variable.callbackAllowList)?
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
     }
 }

@@ -69,7 +69,7 @@ import Testing
 
         let upgraded = try JobQueue(path: path, clock: clock)
         try upgraded.writer.withConnection { db throws in
-            #expect(try db.userVersion() == 3)
+            #expect(try db.userVersion() == Schema.migrator.latestVersion)
             #expect(try db.prepare(indexSQL).firstRow { $0.string(0) }?
                         .contains("(queue_id, priority, committee, run_at) WHERE state = 0") == true)
             #expect(try db.scalarInt("SELECT count(*) FROM contacts") == 0)

@@ -51,7 +51,13 @@ public struct QueueActivity: Sendable, Codable, Hashable {
         /// Cycles that found the token bucket empty / every line busy.
         public var rateWaits = 0
         public var concurrencyWaits = 0
-        public var latency = LatencyHistogram()
+        /// Claim to the gateway's answer, every outcome.
+        public var latency = LatencyHistogram(bounds: LatencyHistogram.sendBounds)
+        /// Enqueue to the gateway's acceptance: what a resident waits,
+        /// scheduled waits (quiet hours, backoff, a reminder's day) included.
+        public var enqueueToAccepted = LatencyHistogram(bounds: LatencyHistogram.waitBounds)
+        /// Due to the gateway's acceptance: how far behind the dispatcher runs.
+        public var dueToAccepted = LatencyHistogram(bounds: LatencyHistogram.waitBounds)
 
         mutating func record(_ claimed: ClaimedSends) {
             self.claimed += claimed.claimed
@@ -82,20 +88,28 @@ public struct QueueActivity: Sendable, Codable, Hashable {
     public var updatedAt: Date
 }
 
-/// Send latency (claim to the gateway's answer) in fixed buckets, for the
-/// Prometheus histogram.
+/// Durations in fixed buckets, for a Prometheus histogram.
 public struct LatencyHistogram: Sendable, Codable, Hashable {
-    /// Upper bounds in seconds; the last bucket is +Inf.
-    public static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    public var counts = [Int](repeating: 0, count: LatencyHistogram.bounds.count + 1)
+    /// A gateway's answer: milliseconds to seconds.
+    public static let sendBounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// A resident's wait: a second to a day.
+    public static let waitBounds: [Double] = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 86400]
+
+    /// Upper bounds in seconds, increasing; the last bucket is +Inf.
+    public let bounds: [Double]
+    /// Per bucket (not cumulative); one more than `bounds`.
+    public var counts: [Int]
     public var sum: Double = 0
     public var count = 0
 
-    public init() {}
+    public init(bounds: [Double]) {
+        self.bounds = bounds
+        counts = [Int](repeating: 0, count: bounds.count + 1)
+    }
 
     mutating func record(_ seconds: TimeInterval) {
         let value = max(0, seconds)
-        let index = Self.bounds.firstIndex { value <= $0 } ?? Self.bounds.count
+        let index = bounds.firstIndex { value <= $0 } ?? bounds.count
         counts[index] += 1
         sum += value
         count += 1

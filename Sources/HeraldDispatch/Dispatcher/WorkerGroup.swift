@@ -197,6 +197,8 @@ final class WorkerGroup: @unchecked Sendable {
         switch outcome {
         case .accepted(let gatewayID):
             breaker.recordSuccess(now: now)
+            counters.enqueueToAccepted.record(now.timeIntervalSince(send.job.enqueuedAt))
+            counters.dueToAccepted.record(now.timeIntervalSince(send.job.runAt))
             result = .accepted(gatewayID: gatewayID)
         case .permanent(let reason):
             // The gateway answered sensibly: it is up.

@@ -96,6 +96,8 @@ public struct ClaimedJob: Sendable, Equatable {
     public let committee: Int64
     public let group: Int64?
     public let payload: Data
+    /// When the job was enqueued (for the enqueue → accepted latency).
+    public let enqueuedAt: Date
     public var id: Int64 { lease.jobID }
     public var attempt: Int { lease.attempt }
 

@@ -299,7 +299,8 @@ public final class JobQueue: Sendable {
                 maxAttempts: claim.int(3),
                 committee: committee,
                 group: claim.optionalInt64(4),
-                payload: claim.data(5)))
+                payload: claim.data(5),
+                enqueuedAt: Date(unixMilliseconds: claim.int64(6))))
         }
         // RETURNING gives rows in no promised order.
         jobs.sort { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
@@ -337,7 +338,7 @@ public final class JobQueue: Sendable {
                        WHERE queue_id = ?3 AND state = 0 AND priority = ?4 AND committee = ?5 AND run_at <= ?6
                        ORDER BY run_at, id
                        LIMIT ?7)
-        RETURNING id, run_at, attempts, max_attempts, group_id, payload
+        RETURNING id, run_at, attempts, max_attempts, group_id, payload, created_at
         """
 
     // MARK: Heartbeat

@@ -254,5 +254,20 @@ public enum Schema {
                 snapshot   TEXT    NOT NULL
             ) STRICT, WITHOUT ROWID;
             """),
+        Migration(version: 4, name: "webhook signatures seen, residents by openid", sql: """
+            -- Signed webhooks (the mini program's sign-ups) are accepted once:
+            -- each signature used within the timestamp window is kept here and
+            -- a second use is refused as a replay (WebhookReplays). Rows older
+            -- than the window can no longer be replayed (the timestamp check
+            -- refuses them first), so they are pruned as new ones arrive.
+            CREATE TABLE webhook_signatures (
+                signature TEXT    PRIMARY KEY,
+                seen_at   INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX webhook_signatures_seen ON webhook_signatures (seen_at);
+
+            -- The mini program names residents by openid (POST /v1/signups).
+            CREATE INDEX residents_openid ON residents (committee_id, openid) WHERE openid IS NOT NULL;
+            """),
     ])
 }

@@ -132,7 +132,11 @@ enum ServeCommand {
             var configuration = ServerConfiguration()
             configuration.http.host = listen.host
             configuration.http.port = listen.port
-            configuration.read(environment: ProcessInfo.processInfo.environment)
+            do {
+                try configuration.read(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw CommandFailure(.config, error.description)
+            }
             do {
                 server = try HeraldServer(context: ServerContext(jobs: jobs, templates: templates, dispatcher: dispatcher,
                                                                  configuration: configuration))
