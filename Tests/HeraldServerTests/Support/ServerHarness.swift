@@ -31,9 +31,9 @@ final class ServerHarness: @unchecked Sendable {
     var baseURL: String { "http://127.0.0.1:\(server.port)" }
 
     /// - Parameters:
-    ///   - dispatcher: makes the dispatcher for the server (e.g. a `DispatchHarness`'s); nil: none in process.
+    ///   - queues: the queues broadcasts may name; nil: the shipped `Queues/`.
     ///   - configure: changes to the server configuration (limits, secrets).
-    init(start: Date = ServerHarness.morning,
+    init(start: Date = ServerHarness.morning, queues: QueueCatalog? = nil,
          configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         clock = ManualClock(start)
         jobs = try JobQueue(path: path, clock: clock, seed: 5)
@@ -53,7 +53,7 @@ final class ServerHarness: @unchecked Sendable {
             webhookSecret: Array(Self.webhookSecret.utf8))
         configure(&configuration)
         let templates = try TemplateCatalog(loadingFrom: Self.packageRoot.appendingPathComponent("Templates").path)
-        let queues = try QueueCatalog(directory: Self.packageRoot.appendingPathComponent("Queues").path)
+        let queues = try queues ?? QueueCatalog(directory: Self.packageRoot.appendingPathComponent("Queues").path)
         server = try HeraldServer(context: ServerContext(jobs: jobs, templates: templates, queues: queues,
                                                          configuration: configuration, logger: Self.silent))
     }

@@ -1,0 +1,144 @@
+import Foundation
+import HeraldChannels
+import HeraldCore
+import HeraldDispatch
+import HeraldSim
+import HeraldStore
+import Testing
+@testable import HeraldServer
+
+/// The whole loop on loopback: a broadcast created through the API, sent by
+/// the dispatcher to the gateway simulator, whose callbacks (Kannel
+/// delivery reports, Alibaba call reports with key presses, mini-program
+/// sign-ups) come back to the server and become delivery states and the
+/// activity's sign-up count. One `ManualClock` for all three.
+@Suite struct SimulatorToServerTests {
+    static let credentials = SimulatorCredentials()
+    static let environment = [
+        "HERALD_KANNEL_USERNAME": credentials.kannelUsername, "HERALD_KANNEL_PASSWORD": credentials.kannelPassword,
+        "HERALD_ALIBABA_ACCESS_KEY_ID": credentials.alibabaAccessKeyID,
+        "HERALD_ALIBABA_ACCESS_KEY_SECRET": credentials.alibabaAccessKeySecret,
+        "HERALD_WECHAT_APP_SECRET": credentials.wechatAppSecret,
+    ]
+
+    /// push → SMS → voice, with the gateways at `simulator` and Kannel's
+    /// dlr-url at `herald`.
+    static func queues(simulator: String, herald: String) throws -> QueueCatalog {
+        try QueueCatalog(queues: [
+            """
+            {"name": "push", "channel": "push", "adapter": "wechat-subscribe", "rate": 100, "burst": 100, "concurrency": 8,
+             "gateway": {"endpoint": "\(simulator)", "credentials": {"appSecret": "HERALD_WECHAT_APP_SECRET"},
+                         "settings": {"appId": "\(credentials.wechatAppID)"}, "timeoutSeconds": 5}}
+            """,
+            """
+            {"name": "sms", "channel": "sms", "adapter": "kannel", "rate": 100, "burst": 100, "concurrency": 8,
+             "gateway": {"endpoint": "\(simulator)", "timeoutSeconds": 5,
+                         "credentials": {"username": "HERALD_KANNEL_USERNAME", "password": "HERALD_KANNEL_PASSWORD"},
+                         "settings": {"from": "10690001", "callbackBase": "\(herald)"}}}
+            """,
+            """
+            {"name": "voice", "channel": "voice", "adapter": "alibaba-ivr", "rate": 10, "burst": 10, "concurrency": 4,
+             "noAnswer": {"retryAfterSeconds": 600, "maxCalls": 2},
+             "gateway": {"endpoint": "\(simulator)", "timeoutSeconds": 5,
+                         "credentials": {"accessKeyId": "HERALD_ALIBABA_ACCESS_KEY_ID",
+                                         "accessKeySecret": "HERALD_ALIBABA_ACCESS_KEY_SECRET"},
+                         "settings": {"calledShowNumber": "057112345678"}}}
+            """,
+        ].map { try QueueConfiguration(decoding: Data($0.utf8), file: "e2e.json") })
+    }
+
+    @Test func callbacksDriveDeliveriesAndSignUpsEndToEnd() async throws {
+        // The server knows the queues by name (to check plans); their gateways are not its business.
+        let harness = try ServerHarness(queues: try Self.queues(simulator: "http://127.0.0.1:9", herald: "http://127.0.0.1:9")) {
+            $0.callbackPathSecret = Self.credentials.callbackPathSecret
+            $0.webhookSecret = Array(Self.credentials.webhookSecret.utf8)
+        }
+        defer { harness.stop() }
+        // Everyone answers: a push is signed up for in the mini program, an
+        // SMS is delivered but not replied to, a call is answered with "1".
+        let simulator = try GatewaySimulator(configuration: GatewaySimulator.Configuration(
+            seed: 21, callbackBaseURL: harness.baseURL, credentials: Self.credentials,
+            behaviour: SimulatorBehaviour(deliveryRate: 1, answerRate: 1, keyPress1Rate: 1, keyPress2Rate: 0,
+                                          replyRate: 0, signupRate: 1, callbackDelaySeconds: 1...5,
+                                          frequencyLimits: .none),
+            clock: harness.clock, timeScale: 1_000_000, logger: ServerHarness.silent))
+        defer { simulator.stop() }
+        let client = try HTTPClient(configuration: HTTPClient.Configuration(proxy: ""))
+        defer { client.shutdown() }
+        let dispatcher = try Dispatcher(
+            configuration: Dispatcher.Configuration(
+                queues: try Self.queues(simulator: simulator.baseURL, herald: harness.baseURL),
+                templates: harness.server.context.templates, environment: Self.environment, timing: .manual, seed: 3),
+            jobs: harness.jobs, transport: client, logger: ServerHarness.silent)
+        defer { _ = dispatcher.stop(deadline: 5) }
+
+        // Six residents; the first three use the mini program.
+        let roster = (0..<6).map { index in
+            #"{"external_id": "r\#(index)", "name": "居民\#(index)", "phone": "\#(ServerHarness.phone(committee: harness.committeeA, index: index))""#
+                + (index < 3 ? #", "openid": "oE2E-\#(index)"}"# : "}")
+        }
+        let imported = try await harness.request("POST", "/v1/residents", token: harness.tokenA,
+                                                 body: #"{"residents": [\#(roster.joined(separator: ","))]}"#)
+        #expect(imported.status == 200, "\(imported.text)")
+        let created = try await harness.request("POST", "/v1/activities", token: harness.tokenA,
+                                                body: BroadcastAPITests.activityBody)
+        let activity = try #require(harness.object(created)["id"] as? Int)
+        let broadcast = try await harness.request("POST", "/v1/broadcasts", token: harness.tokenA, body: """
+            {"template": "activity-invitation",
+             "variables": {"activity": "更换灭火器", "time": "12月6日 09:00", "place": "5号楼活动室", "seats": "400"},
+             "audience": {"all": true}, "activity_id": \(activity),
+             "plan": {"steps": [{"channel": "push", "queue": "push", "escalate_after_seconds": 1800},
+                                {"channel": "sms", "queue": "sms", "escalate_after_seconds": 3600},
+                                {"channel": "voice", "queue": "voice"}]}}
+            """)
+        #expect(broadcast.status == 201, "\(broadcast.text)")
+        let id = try #require(harness.object(broadcast)["id"] as? Int)
+
+        // Fan out and send; then let an hour and a half pass in ten-minute steps.
+        dispatcher.start()
+        #expect(dispatcher.settle(timeout: 60))
+        #expect(simulator.waitForCallbacks(timeout: .seconds(30)))
+        for _ in 0..<9 {
+            harness.clock.advance(by: 600)
+            dispatcher.tick()
+            #expect(dispatcher.settle(timeout: 60))
+            #expect(simulator.waitForCallbacks(timeout: .seconds(30)))
+        }
+
+        // Every callback the simulator sent was taken.
+        let callbacks = simulator.callbacks()
+        #expect(!callbacks.isEmpty)
+        #expect(callbacks.allSatisfy { $0.status == 200 }, "\(callbacks.filter { $0.status != 200 })")
+        #expect(Set(callbacks.map(\.kind)).isSuperset(of: [.webhookSignup, .kannelDeliveryReport, .alibabaVoiceReport]))
+
+        // All six signed up: three in the mini program, three by pressing 1.
+        let shown = try await harness.request("GET", "/v1/activities/\(activity)", token: harness.tokenA)
+        #expect(try harness.object(shown)["signed_up"] as? Int == 6, "\(shown.text)")
+        #expect(try harness.count("SELECT count(*) FROM signups WHERE state = 1 AND source = 'mini_program'") == 3)
+        #expect(try harness.count("SELECT count(*) FROM signups WHERE state = 1 AND source = 'voice_key'") == 3)
+        // The SMS reached the three without the mini program; their calls were answered.
+        #expect(try harness.count("""
+            SELECT count(DISTINCT e.delivery_id) FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id
+             WHERE d.broadcast_id = ? AND e.kind = 'delivered' AND e.channel = 'sms'
+            """, [id]) == 3)
+        #expect(try harness.count("""
+            SELECT count(DISTINCT e.delivery_id) FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id
+             WHERE d.broadcast_id = ? AND e.kind = 'answered'
+            """, [id]) == 3)
+        let progress = try await harness.request("GET", "/v1/broadcasts/\(id)", token: harness.tokenA)
+        let states = try #require((try harness.object(progress)["progress"] as? [String: Any])?["by_state"] as? [String: Int],
+                                  "\(progress.text)")
+        #expect(states["confirmed"] == 6, "\(states)")
+
+        // The numbers reach /metrics; promtool accepts the exposition.
+        let metrics = try await harness.request("GET", "/metrics")
+        #expect(metrics.text.contains(#"herald_signups{source="voice_key"} 3"#))
+        #expect(metrics.text.contains(#"herald_activity_signed_up{activity="\#(activity)",committee="\#(harness.committeeA)"} 6"#))
+        let live = ServerContext(jobs: harness.jobs, templates: harness.server.context.templates, dispatcher: dispatcher,
+                                 configuration: harness.server.context.configuration, metrics: harness.server.context.metrics)
+        let text = try live.prometheusText()
+        #expect(text.contains(#"herald_sends_total{queue="voice",channel="voice",outcome="accepted"} 3"#), "\(text)")
+        #expect(text.contains(#"herald_enqueue_to_accepted_seconds_count{queue="sms"} 3"#))
+        try PromtoolCheck.metrics(text)
+    }
+}
