@@ -58,6 +58,10 @@ import Testing
             #expect(response.status == 404, "\(route.method) \(route.path): \(response.status) \(response.text)")
             #expect(harness.errorCode(response) == "not_found", "\(route.method) \(route.path)")
         }
+        let upload = try await harness.request("POST", "/v1/residents/import?committee=\(harness.committeeB)",
+                                               token: harness.tokenA, body: "姓名,手机号\n王秀英,13800000009\n",
+                                               contentType: "text/csv")
+        #expect(upload.status == 404, "import into B: \(upload.status) \(upload.text)")
         // A record of B answers exactly like a record that does not exist.
         let missing = try await harness.request("GET", "/v1/broadcasts/999999", token: harness.tokenA)
         let foreign = try await harness.request("GET", "/v1/broadcasts/\(b.broadcast)", token: harness.tokenA)
