@@ -25,7 +25,7 @@ enum ServeCommand {
             from the environment: HERALD_CALLBACK_SECRET (the path segment of the
             Alibaba and Tencent callbacks), HERALD_WEBHOOK_SECRET (the mini program's
             signed sign-ups), HERALD_CALLBACK_ALLOW (comma-separated source addresses
-            allowed to post gateway callbacks; empty: any).
+            and CIDR ranges allowed to post gateway callbacks; empty: any).
             Sends every queue in the queues folder whose gateway credentials are set in
             the environment (a queue without them is skipped with a warning naming the
             variable), or only the queues named with --queue (then a missing credential
@@ -112,6 +112,17 @@ enum ServeCommand {
             throw CommandFailure(.software, "cannot start the HTTP client: \(error)")
         }
         defer { client.shutdown() }
+        // The server's settings first: a bad one stops here, before any queue starts.
+        var configuration = ServerConfiguration()
+        if let listen {
+            configuration.http.host = listen.host
+            configuration.http.port = listen.port
+            do {
+                try configuration.read(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw CommandFailure(.config, error.description)
+            }
+        }
         let dispatcher: Dispatcher
         do {
             dispatcher = try Dispatcher(
@@ -129,14 +140,6 @@ enum ServeCommand {
         }
         var server: HeraldServer?
         if let listen {
-            var configuration = ServerConfiguration()
-            configuration.http.host = listen.host
-            configuration.http.port = listen.port
-            do {
-                try configuration.read(environment: ProcessInfo.processInfo.environment)
-            } catch {
-                throw CommandFailure(.config, error.description)
-            }
             do {
                 server = try HeraldServer(context: ServerContext(jobs: jobs, templates: templates, dispatcher: dispatcher,
                                                                  configuration: configuration))
