@@ -10,10 +10,8 @@ import Testing
     @Test func kannelDeliveryReportsAndRepliesMoveDeliveriesAndSignUps() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(2, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 10)
-        let deliveries = try harness.sent(committee: harness.committeeA, activity: activity, channel: "sms",
-                                          queue: "kannel-sms", gateway: "kannel")
+        let (residents, activity) = try harness.residentsAndActivity(2, capacity: 10)
+        let deliveries = try harness.sent(activity, channel: "sms", queue: "kannel-sms", gateway: "kannel")
         let first = try #require(deliveries[residents[0]])
 
         // Report 8 (reached the SMSC), then 1 (on the phone): Kannel's dlr-url.
@@ -39,10 +37,8 @@ import Testing
     @Test func alibabaReportsRepliesAndKeyPressesAnswerCodeZero() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(3, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 10)
-        let sms = try harness.sent(committee: harness.committeeA, activity: activity, channel: "sms",
-                                   queue: "alibaba-sms", gateway: "alibaba")
+        let (residents, activity) = try harness.residentsAndActivity(3, capacity: 10)
+        let sms = try harness.sent(activity, channel: "sms", queue: "alibaba-sms", gateway: "alibaba")
         let secret = ServerHarness.pathSecret
 
         let report = try await harness.request("POST", "/callbacks/alibaba/\(secret)/sms-report", body: """
@@ -65,8 +61,7 @@ import Testing
         #expect(try harness.signedUp(activity) == 1)
 
         // A voice invitation to the third resident: answered, pressed 1.
-        let voice = try harness.sent(committee: harness.committeeA, activity: activity, channel: "voice",
-                                     queue: "alibaba-ivr", gateway: "alibaba")
+        let voice = try harness.sent(activity, channel: "voice", queue: "alibaba-ivr", gateway: "alibaba")
         let call = try #require(voice[residents[2]])
         let voiceReport = try await harness.request("POST", "/callbacks/alibaba/\(secret)/voice-report", body: """
             [{"call_id":"G\(call)","status_code":"200000","status_msg":"用户接听","out_id":"\(call)","dtmf":"1",
@@ -80,10 +75,8 @@ import Testing
     @Test func tencentStatusRepliesAndVoiceCallbacksAnswerResultZero() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(2, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 10)
-        let sms = try harness.sent(committee: harness.committeeA, activity: activity, channel: "sms",
-                                   queue: "tencent-sms", gateway: "tencent")
+        let (residents, activity) = try harness.residentsAndActivity(2, capacity: 10)
+        let sms = try harness.sent(activity, channel: "sms", queue: "tencent-sms", gateway: "tencent")
         let secret = ServerHarness.pathSecret
         let first = try #require(sms[residents[0]])
 
@@ -102,8 +95,7 @@ import Testing
         #expect(reply.status == 200, "\(reply.text)")
         #expect(try harness.signedUp(activity) == 1)
 
-        let voice = try harness.sent(committee: harness.committeeA, activity: activity, channel: "voice",
-                                     queue: "tencent-voice", gateway: "tencent")
+        let voice = try harness.sent(activity, channel: "voice", queue: "tencent-voice", gateway: "tencent")
         let call = try #require(voice[residents[1]])
         let prompt = try await harness.request("POST", "/callbacks/tencent/\(secret)/voice", body: """
             {"voiceprompt_callback":{"result":"0","callid":"G\(call)","mobile":"13900000001","nationcode":"86",
@@ -122,10 +114,8 @@ import Testing
     @Test func aWrongPathSecretIsANotFoundAndRecordsNothing() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(1, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 10)
-        let sms = try harness.sent(committee: harness.committeeA, activity: activity, channel: "sms",
-                                   queue: "alibaba-sms", gateway: "alibaba")
+        let (residents, activity) = try harness.residentsAndActivity(1, capacity: 10)
+        let sms = try harness.sent(activity, channel: "sms", queue: "alibaba-sms", gateway: "alibaba")
         let events = try harness.count("SELECT count(*) FROM delivery_events")
         let body = #"[{"success":true,"out_id":"\#(sms[residents[0]]!)","biz_id":"x"}]"#
         for path in ["/callbacks/alibaba/wrong-secret/sms-report", "/callbacks/alibaba/\(ServerHarness.pathSecret)x/sms-report",

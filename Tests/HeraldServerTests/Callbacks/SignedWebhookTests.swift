@@ -12,8 +12,7 @@ import Testing
     @Test func signUpByResidentIdOrOpenIDThenCancel() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(2, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 5)
+        let (residents, activity) = try harness.residentsAndActivity(2, capacity: 5)
 
         let byID = #"{"activity_id":\#(activity),"resident_id":\#(residents[0])}"#
         let first = try await harness.request("POST", "/v1/signups", body: byID, headers: try harness.signature(byID))
@@ -66,8 +65,7 @@ import Testing
     @Test func badStaleAndReplayedSignaturesAreRefused() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(1, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 5)
+        let (residents, activity) = try harness.residentsAndActivity(1, capacity: 5)
         let body = #"{"activity_id":\#(activity),"resident_id":\#(residents[0])}"#
         let now = harness.clock.now()
 
@@ -128,10 +126,8 @@ import Testing
     @Test func theMiniProgramsAnswerToAnInvitationCountsAgainstItsDelivery() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(1, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 5)
-        let push = try harness.sent(committee: harness.committeeA, activity: activity, channel: "push",
-                                    queue: "wechat-subscribe", gateway: "wechat")
+        let (residents, activity) = try harness.residentsAndActivity(1, capacity: 5)
+        let push = try harness.sent(activity, channel: "push", queue: "wechat-subscribe", gateway: "wechat")
         let delivery = try #require(push[residents[0]])
         let body = #"{"delivery_id":"\#(delivery)","openid":"o-\#(harness.committeeA)-0","action":"signup"}"#
         let response = try await harness.request("POST", "/callbacks/webhook/signup", body: body,
@@ -149,8 +145,7 @@ import Testing
     @Test func oldSignaturesArePrunedOnceOutOfTheWindow() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(1, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 5)
+        let (residents, activity) = try harness.residentsAndActivity(1, capacity: 5)
         for action in ["signup", "cancel", "signup"] {
             let body = #"{"activity_id":\#(activity),"resident_id":\#(residents[0]),"action":"\#(action)"}"#
             #expect(try await harness.request("POST", "/v1/signups", body: body, headers: try harness.signature(body)).status < 300)

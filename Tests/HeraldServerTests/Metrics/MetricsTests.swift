@@ -8,10 +8,8 @@ import Testing
     @Test func metricsAreValidPrometheusTextWithEveryFamily() async throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
-        let residents = try harness.residents(2, committee: harness.committeeA)
-        let activity = try harness.activity(committee: harness.committeeA, capacity: 10)
-        let sms = try harness.sent(committee: harness.committeeA, activity: activity, channel: "sms",
-                                   queue: "kannel-sms", gateway: "kannel")
+        let (residents, activity) = try harness.residentsAndActivity(2, capacity: 10)
+        let sms = try harness.sent(activity, channel: "sms", queue: "kannel-sms", gateway: "kannel")
         _ = try await harness.request("GET", "/callbacks/kannel/dlr?delivery=\(sms[residents[0]]!)&status=1")
         _ = try await harness.request("GET", "/callbacks/kannel/dlr?status=1")
         _ = try await harness.request("POST", "/callbacks/alibaba/nope/sms-report", body: "[]")

@@ -32,15 +32,20 @@ extension ServerHarness {
             startsAt: clock.now().addingTimeInterval(3 * 86_400), capacity: capacity)).id
     }
 
+    /// `count` residents of committee A and an activity of theirs with `capacity` places.
+    func residentsAndActivity(_ count: Int, capacity: Int) throws -> (residents: [Int64], activity: Int64) {
+        (try residents(count, committee: committeeA), try activity(committee: committeeA, capacity: capacity))
+    }
+
     /// An invitation to `activity` fanned out over one channel, every
     /// delivery's job done and the send accepted by `gateway` under the id
     /// `G<delivery>`; resident id → delivery id.
-    func sent(committee: Int64, activity: Int64, channel: String, queue: String,
-              gateway: String) throws -> [Int64: Int64] {
+    func sent(_ activity: Int64, channel: String, queue: String, gateway: String) throws -> [Int64: Int64] {
+        let committee = try count("SELECT committee_id FROM activities WHERE id = ?", [activity])
         let now = clock.now().unixMilliseconds
         let broadcast = try jobs.writer.write { db in
             try BroadcastStore.create(NewBroadcast(
-                committeeID: committee, kind: .invitation, template: "activity-invitation",
+                committeeID: Int64(committee), kind: .invitation, template: "activity-invitation",
                 variables: ["activity": "灭火器免费更换", "time": "2026年12月5日 09:00", "place": "3号楼前", "seats": "400"],
                 audience: .all, plan: ChannelPlan(steps: [.init(channel: channel, queue: queue)]), activityID: activity),
                 at: now, db: db).broadcast.id
