@@ -8,6 +8,7 @@ enum HeraldCommandLine {
         MigrateCommand.spec,
         StatusCommand.spec,
         ServeCommand.spec,
+        DemoCommand.spec,
         BenchCommand.queueSpec,
         BenchCommand.httpSpec,
         BenchCommand.fanoutSpec,
