@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldHTTP
 import HeraldServer
+import HeraldSim
 import HeraldStore
 
 #if canImport(Glibc)
@@ -33,6 +34,11 @@ enum ServeCommand {
             SIGTERM or SIGINT: stop claiming, wait up to --shutdown-timeout seconds for
             the sends in flight, hand back what did not finish, exit 0. A second signal
             exits at once (unfinished jobs are rescued when their leases expire).
+            Settings come from flags, then the environment, then --config (default
+            ./herald.json when it exists; docs/CONFIGURATION.md lists every key),
+            then the defaults below. --simulator also runs the gateway simulator on
+            loopback and adds its queues sim-push, sim-sms and sim-voice (off unless
+            asked for; needs a fixed --listen port for the simulator's callbacks).
             """,
         options: [
             DatabaseOption.spec,
@@ -42,18 +48,32 @@ enum ServeCommand {
             .value("--templates", "DIR", "the templates folder", default: "./Templates"),
             .value("--queue", "NAME[,NAME]", "run only these queues"),
             .value("--shutdown-timeout", "SECONDS", "how long to wait for sends in flight on SIGTERM", default: "20"),
+            .value("--config", "FILE", "the configuration file (default ./herald.json when it exists)"),
+            .flag("--simulator", "also run the gateway simulator and its queues sim-push, sim-sms, sim-voice"),
         ],
         run: { invocation in try run(invocation) })
 
     static func run(_ invocation: Invocation) throws -> ExitCode {
         func usage(_ message: String) -> UsageError { UsageError(message: message, command: invocation.command) }
-        let timeoutText = invocation.value("--shutdown-timeout") ?? "20"
+        let (file, filePath) = try HeraldFile.load(path: invocation.values["--config"])
+        /// A flag given on the command line, else the file's value, else the flag's default.
+        func setting(_ flag: String, _ fromFile: String?) -> String? {
+            invocation.values[flag] ?? fromFile ?? invocation.value(flag)
+        }
+        if invocation.values["--log-level"] == nil, let name = file.logLevel {
+            guard let level = LogLevel(name: name) else {
+                throw CommandFailure(.config, "\(filePath ?? HeraldFile.defaultPath): log_level must be one of "
+                                     + LogLevel.allCases.map(\.name).joined(separator: ", ") + "; got '\(name)'")
+            }
+            LoggingSystem.shared.minimumLevel = level
+        }
+        let timeoutText = invocation.values["--shutdown-timeout"] ?? file.shutdownTimeoutSeconds.map { String($0) } ?? "20"
         guard let shutdownTimeout = Double(timeoutText), shutdownTimeout >= 0, shutdownTimeout <= 3600 else {
             throw usage("--shutdown-timeout must be a number of seconds from 0 to 3600, got '\(timeoutText)'")
         }
         let enabled = invocation.value("--queue").map {
             Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        }
+        } ?? file.enabledQueues.map(Set.init)
         if let enabled, enabled.isEmpty { throw usage("--queue needs at least one queue name") }
 
         // Signals become events on our queue, set up before anything starts.
@@ -80,16 +100,42 @@ enum ServeCommand {
         }
         defer { for source in sources { source.cancel() } }
 
-        let listen = try parseListen(invocation.value("--listen") ?? "127.0.0.1:8080", usage)
-        let path = DatabaseOption.path(invocation)
+        let listen = try parseListen(setting("--listen", file.listen) ?? "127.0.0.1:8080", usage)
+        let path = invocation.values["--db"] ?? ProcessInfo.processInfo.environment["HERALD_DB"] ?? file.database
+            ?? "./herald.db"
         try DatabaseOption.requireDirectory(of: path)
-        let queuesDirectory = invocation.value("--queues") ?? "./Queues"
-        let templatesDirectory = invocation.value("--templates") ?? "./Templates"
-        let queues: QueueCatalog
+        let queuesDirectory = setting("--queues", file.queues) ?? "./Queues"
+        let templatesDirectory = setting("--templates", file.templates) ?? "./Templates"
+        let withSimulator = invocation.flag("--simulator") || file.simulator == true
+        var simulator: GatewaySimulator?
+        defer { simulator?.stop() }
+        var environment = ProcessInfo.processInfo.environment
+        var queues: QueueCatalog
         do {
             queues = try QueueCatalog(directory: queuesDirectory)
-        } catch {
+            if withSimulator {
+                guard let listen, listen.port != 0 else {
+                    throw usage("--simulator needs a fixed --listen port: the simulator calls Herald back there")
+                }
+                let host = listen.host == "0.0.0.0" || listen.host == "::" ? "127.0.0.1" : listen.host
+                let herald = "http://\(host.contains(":") ? "[\(host)]" : host):\(listen.port)"
+                // The simulator calls back with the secrets this server checks.
+                var credentials = SimulatorQueues.credentials
+                let variables = ServerConfiguration.Variable.self
+                if let secret = environment[variables.callbackSecret], !secret.isEmpty { credentials.callbackPathSecret = secret }
+                if let secret = environment[variables.webhookSecret], !secret.isEmpty { credentials.webhookSecret = secret }
+                let started = try GatewaySimulator(configuration: GatewaySimulator.Configuration(
+                    callbackBaseURL: herald, credentials: credentials))
+                simulator = started
+                queues = try QueueCatalog(queues: queues.queues + SimulatorQueues.definitions(
+                    prefix: "sim-", simulator: started.baseURL, herald: herald))
+                environment.merge(SimulatorQueues.environment) { current, _ in current }
+                say("herald serve: gateway simulator on \(started.baseURL) for queues sim-push, sim-sms, sim-voice")
+            }
+        } catch let error as QueueConfigurationError {
             throw CommandFailure(.config, error.description)
+        } catch let error as GatewaySimulatorError {
+            throw CommandFailure(.unavailable, "cannot start the gateway simulator: \(error)")
         }
         let templates: TemplateCatalog
         do {
@@ -117,18 +163,31 @@ enum ServeCommand {
         if let listen {
             configuration.http.host = listen.host
             configuration.http.port = listen.port
+            if let server = file.server {
+                configuration.http.threads = server.threads ?? configuration.http.threads
+                configuration.http.connectionLimit = server.connectionLimit ?? configuration.http.connectionLimit
+                configuration.http.connectionTimeoutSeconds = server.connectionTimeoutSeconds
+                    ?? configuration.http.connectionTimeoutSeconds
+                configuration.http.maxBodyBytes = server.maxBodyBytes ?? configuration.http.maxBodyBytes
+                configuration.maxImportBytes = server.maxImportBytes ?? configuration.maxImportBytes
+                configuration.webhookMaxAge = server.webhookMaxAgeSeconds ?? configuration.webhookMaxAge
+            }
             do {
-                try configuration.read(environment: ProcessInfo.processInfo.environment)
+                try configuration.read(environment: environment)
             } catch {
                 throw CommandFailure(.config, error.description)
+            }
+            if withSimulator {
+                // The simulator signs and addresses its callbacks with its own test secrets.
+                configuration.callbackPathSecret = configuration.callbackPathSecret ?? SimulatorQueues.credentials.callbackPathSecret
+                configuration.webhookSecret = configuration.webhookSecret ?? Array(SimulatorQueues.credentials.webhookSecret.utf8)
             }
         }
         let dispatcher: Dispatcher
         do {
             dispatcher = try Dispatcher(
                 configuration: Dispatcher.Configuration(queues: queues, templates: templates,
-                                                        environment: ProcessInfo.processInfo.environment,
-                                                        enabledQueues: enabled),
+                                                        environment: environment, enabledQueues: enabled),
                 jobs: jobs, transport: client)
         } catch let error as ChannelError {
             throw CommandFailure(.config, error.description)

@@ -25,7 +25,7 @@ final class DemoRun {
 
     static let committeeSlug = "yangguang-demo"
     static let activityTitle = "楼道微整治 · 更换灭火器"
-    static let credentials = SimulatorCredentials()
+    static let credentials = SimulatorQueues.credentials
     static let silent = Logger(label: "demo", system: LoggingSystem(sink: { _ in }))
 
     let options: Options
@@ -48,37 +48,6 @@ final class DemoRun {
         let start = calendar.startOfDay(for: latest).addingTimeInterval(9.5 * 3600)
         return start <= latest ? start : start.addingTimeInterval(-86_400)
     }
-
-    /// push, SMS and voice at the simulator (`simulator`), Kannel's receipts to `herald`.
-    static func queues(simulator: String, herald: String) throws -> QueueCatalog {
-        let gateway = #""endpoint": "\#(simulator)", "timeoutSeconds": 5"#
-        return try QueueCatalog(queues: [
-            #"""
-            {"name": "push", "channel": "push", "adapter": "wechat-subscribe", "rate": 200, "burst": 1000, "concurrency": 16,
-             "gateway": {\#(gateway), "credentials": {"appSecret": "HERALD_WECHAT_APP_SECRET"},
-                         "settings": {"appId": "\#(credentials.wechatAppID)"}}}
-            """#,
-            #"""
-            {"name": "sms", "channel": "sms", "adapter": "kannel", "rate": 100, "burst": 500, "concurrency": 16,
-             "gateway": {\#(gateway), "credentials": {"username": "HERALD_KANNEL_USERNAME", "password": "HERALD_KANNEL_PASSWORD"},
-                         "settings": {"from": "10690001", "callbackBase": "\#(herald)"}}}
-            """#,
-            #"""
-            {"name": "voice", "channel": "voice", "adapter": "alibaba-ivr", "rate": 20, "burst": 100, "concurrency": 10,
-             "noAnswer": {"retryAfterSeconds": 900, "maxCalls": 2},
-             "gateway": {\#(gateway), "credentials": {"accessKeyId": "HERALD_ALIBABA_ACCESS_KEY_ID",
-                                                     "accessKeySecret": "HERALD_ALIBABA_ACCESS_KEY_SECRET"},
-                         "settings": {"calledShowNumber": "02164001234"}}}
-            """#,
-        ].map { try QueueConfiguration(decoding: Data($0.utf8), file: "demo") })
-    }
-
-    static let environment = [
-        "HERALD_KANNEL_USERNAME": credentials.kannelUsername, "HERALD_KANNEL_PASSWORD": credentials.kannelPassword,
-        "HERALD_ALIBABA_ACCESS_KEY_ID": credentials.alibabaAccessKeyID,
-        "HERALD_ALIBABA_ACCESS_KEY_SECRET": credentials.alibabaAccessKeySecret,
-        "HERALD_WECHAT_APP_SECRET": credentials.wechatAppSecret,
-    ]
 
     /// How the simulated residents answer: a few sign up in the mini
     /// program, a few reply to the SMS (some "1", some "退订"), and called
@@ -107,7 +76,7 @@ final class DemoRun {
             callbackPathSecret: Self.credentials.callbackPathSecret,
             webhookSecret: Array(Self.credentials.webhookSecret.utf8))
         configuration.webhookMaxAge = 300
-        let names = try Self.queues(simulator: "http://127.0.0.1:9", herald: "http://127.0.0.1:9")
+        let names = try SimulatorQueues.catalog(simulator: "http://127.0.0.1:9", herald: "http://127.0.0.1:9")
         let server = try HeraldServer(context: ServerContext(jobs: jobs, templates: templates, queues: names,
                                                              configuration: configuration, logger: Self.silent))
         defer { server.stop() }
@@ -119,8 +88,8 @@ final class DemoRun {
         let client = try HTTPClient(configuration: HTTPClient.Configuration(proxy: ""))
         defer { client.shutdown() }
         let dispatcher = try Dispatcher(
-            configuration: Dispatcher.Configuration(queues: try Self.queues(simulator: simulator.baseURL, herald: herald),
-                                                    templates: templates, environment: Self.environment,
+            configuration: Dispatcher.Configuration(queues: try SimulatorQueues.catalog(simulator: simulator.baseURL, herald: herald),
+                                                    templates: templates, environment: SimulatorQueues.environment,
                                                     timing: .manual, seed: options.seed),
             jobs: jobs, transport: client, logger: Self.silent)
         defer { _ = dispatcher.stop(deadline: 5) }
