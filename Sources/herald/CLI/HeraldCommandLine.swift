@@ -17,6 +17,7 @@ enum HeraldCommandLine {
         TokensCommand.createSpec,
         TokensCommand.listSpec,
         TokensCommand.revokeSpec,
+        BackupCommand.spec,
     ]
 
     static let parser = CommandLineParser(commands: commands)
