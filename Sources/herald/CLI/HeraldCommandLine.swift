@@ -18,6 +18,7 @@ enum HeraldCommandLine {
         TokensCommand.createSpec,
         TokensCommand.listSpec,
         TokensCommand.revokeSpec,
+        BackupCommand.spec,
     ]
 
     static let parser = CommandLineParser(commands: commands)
