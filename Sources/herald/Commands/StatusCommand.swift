@@ -589,7 +589,15 @@ extension StatusReport {
         for item in activities {
             let activity = item.open.activity
             let zone = item.open.committeeTimeZone
-            let closes = activity.closesAt.map { $0 <= generatedAt ? "closed" : local($0, zone) } ?? "-"
+            // Sign-ups close at the deadline, else at the start.
+            let closes: String
+            if let closesAt = activity.closesAt, closesAt <= generatedAt {
+                closes = "closed"
+            } else if let deadline = activity.signupDeadline {
+                closes = local(deadline, zone)
+            } else {
+                closes = activity.startsAt == nil ? "-" : "at start"
+            }
             table.append([
                 activity.title, item.open.committeeName, local(activity.startsAt, zone), closes,
                 "\(activity.signedUp)/\(activity.capacity)",

@@ -96,10 +96,12 @@ enum DisplayWidth {
     ]
 }
 
-extension String {
+extension StringProtocol {
     /// The columns this text takes on a terminal (`DisplayWidth.of`).
     var displayWidth: Int { DisplayWidth.of(self) }
+}
 
+extension String {
     /// This text cut to at most `width` columns, ending in `ellipsis` when
     /// anything was cut. A wide character that would not fit whole is left
     /// out rather than split, so the result may be a column short.
