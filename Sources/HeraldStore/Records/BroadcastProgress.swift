@@ -33,19 +33,22 @@ extension BroadcastProgress {
     /// receipt), oldest first. Call inside a transaction for one snapshot.
     public static func current(now: Int64, recent: Int64, db: Database) throws -> [BroadcastProgress] {
         let since = now - recent
+        // Done broadcasts have no end time of their own: their latest
+        // delivery update stands in (one index range per broadcast, and only
+        // for those scheduled within the lookback).
         let found = try db.cached("""
-            SELECT \(BroadcastStore.columns),
-                   (SELECT name FROM committees WHERE id = broadcasts.committee_id),
-                   (SELECT time_zone FROM committees WHERE id = broadcasts.committee_id),
-                   CASE state
-                       WHEN 'cancelled' THEN cancelled_at
-                       WHEN 'done' THEN (SELECT max(updated_at) FROM deliveries WHERE broadcast_id = broadcasts.id)
-                   END AS last_changed
-              FROM broadcasts
-             WHERE state IN ('scheduled', 'fanning_out', 'sending')
-                OR (state = 'cancelled' AND cancelled_at >= ?1)
-                OR (state = 'done' AND scheduled_at >= ?2
-                    AND (SELECT max(updated_at) FROM deliveries WHERE broadcast_id = broadcasts.id) >= ?1)
+            SELECT * FROM (
+                SELECT \(BroadcastStore.columns),
+                       (SELECT name FROM committees WHERE id = broadcasts.committee_id),
+                       (SELECT time_zone FROM committees WHERE id = broadcasts.committee_id),
+                       CASE state
+                           WHEN 'cancelled' THEN cancelled_at
+                           WHEN 'done' THEN (SELECT max(updated_at) FROM deliveries WHERE broadcast_id = broadcasts.id)
+                       END AS last_changed
+                  FROM broadcasts
+                 WHERE state IN ('scheduled', 'fanning_out', 'sending', 'cancelled')
+                    OR (state = 'done' AND scheduled_at >= ?2))
+             WHERE state IN ('scheduled', 'fanning_out', 'sending') OR last_changed >= ?1
              ORDER BY id
             """).rows([since, now - doneLookback]) { row in
             (try BroadcastStore.broadcast(row), row.optionalString(15) ?? "", row.optionalString(16) ?? "Asia/Shanghai",

@@ -106,8 +106,13 @@ struct StatusWatch {
             let now = SystemClock().now()
             let text = view(now: now, unicode: unicode)
             if redraws {
+                // Fit the window: a line that wraps or a view that scrolls would break the redraw.
                 let columns = output.columns
-                let lines = text.map { line in (columns.map { line.truncated(toWidth: $0 - 1) } ?? line) }
+                var lines = text.map { line in (columns.map { line.truncated(toWidth: $0 - 1) } ?? line) }
+                if let rows = output.rows, rows >= 3, lines.count > rows - 1 {
+                    let hidden = lines.count - (rows - 2)
+                    lines = Array(lines.prefix(rows - 2)) + ["… \(hidden) more lines (a taller window shows them)"]
+                }
                 output.write((views == 1 ? Terminal.Control.clearScreen : Terminal.Control.home)
                              + lines.map { $0 + Terminal.Control.clearToEndOfLine }.joined(separator: "\n")
                              + "\n" + Terminal.Control.clearToEndOfScreen)

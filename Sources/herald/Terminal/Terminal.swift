@@ -19,11 +19,20 @@ enum Terminal: Sendable {
 
     /// The terminal's width in columns (`TIOCGWINSZ`), else `$COLUMNS`, else nil.
     var columns: Int? {
-        var size = winsize()
-        if isTerminal, ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
-            return Int(size.ws_col)
-        }
+        if let size = windowSize, size.ws_col > 0 { return Int(size.ws_col) }
         return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The terminal's height in lines (`TIOCGWINSZ`), else `$LINES`, else nil.
+    var rows: Int? {
+        if let size = windowSize, size.ws_row > 0 { return Int(size.ws_row) }
+        return ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    private var windowSize: winsize? {
+        var size = winsize()
+        guard isTerminal, ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0 else { return nil }
+        return size
     }
 
     /// Writes `text` as it is (no newline added), unbuffered, so it interleaves
