@@ -92,7 +92,7 @@ final class TerminalProgress: @unchecked Sendable {
 
     private func record(_ newDone: Int) {
         guard !finished else { return }
-        done = min(max(0, newDone), max(total, newDone))
+        done = max(0, newDone)
         let now = clock()
         if redraws {
             if let lastDraw, now - lastDraw < 0.1, done < total { return }
