@@ -17,6 +17,22 @@ enum HeraldCommandLine {
         TokensCommand.createSpec,
         TokensCommand.listSpec,
         TokensCommand.revokeSpec,
+        BroadcastCommand.createSpec,
+        BroadcastCommand.showSpec,
+        BroadcastCommand.listSpec,
+        BroadcastCommand.cancelSpec,
+        ActivityCommand.createSpec,
+        ActivityCommand.showSpec,
+        ActivityCommand.listSpec,
+        ResidentsCommand.importSpec,
+        ResidentsCommand.listSpec,
+        DeadCommand.listSpec,
+        DeadCommand.showSpec,
+        DeadCommand.retrySpec,
+        DeadCommand.purgeSpec,
+        QueueCommand.pauseSpec,
+        QueueCommand.resumeSpec,
+        QueueCommand.listSpec,
     ]
 
     static let parser = CommandLineParser(commands: commands)
