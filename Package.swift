@@ -57,7 +57,7 @@ let package = Package(
         // Runs the built `herald` binary as a subprocess; depending on the
         // executable target makes `swift test` build it first.
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore", "HeraldSim",
-                                                        "HeraldTestSupport"]),
+                                                        "HeraldTestSupport", "HeraldServer", "HeraldDispatch", "HeraldHTTP"]),
     ]
 )
 

@@ -48,30 +48,27 @@ struct DemoSummary {
     var rendered: String {
         func n(_ table: [String: Int], _ key: String) -> Int { table[key] ?? 0 }
         let sent = progress.sent
-        let delivered = progress.delivered
-        var lines = [
-            "",
-            "楼道微整治 · 更换灭火器 — 结果 / summary",
-            "  居民 residents        \(residents)（高龄 \(elderly)，用小程序 \(withMiniProgram)）",
-            "  小程序推送 push       \(n(sent, "push")) 发出（订阅消息没有送达回执）",
-            "  短信 SMS              \(n(sent, "sms")) 发出，\(n(delivered, "sms")) 送达",
-            "  电话 calls            \(n(sent, "voice")) 拨出，\(progress.answered) 接听",
-            "  报名 signed up        \(progress.signedUp)/\(progress.capacity)"
-                + "（小程序 \(n(signUpsBySource, "mini_program"))，短信回复 \(n(signUpsBySource, "sms_reply"))，"
-                + "电话按1 \(n(signUpsBySource, "voice_key"))）",
+        var fields: [(String, String)] = [
+            ("居民 residents", "\(residents)（高龄 \(elderly)，用小程序 \(withMiniProgram)）"),
+            ("小程序推送 push", "\(n(sent, "push")) 发出（订阅消息没有送达回执）"),
+            ("短信 SMS", "\(n(sent, "sms")) 发出，\(n(progress.delivered, "sms")) 送达"),
+            ("电话 calls", "\(n(sent, "voice")) 拨出，\(progress.answered) 接听"),
+            ("报名 signed up", "\(progress.signedUp)/\(progress.capacity)（小程序 \(n(signUpsBySource, "mini_program"))，"
+                + "短信回复 \(n(signUpsBySource, "sms_reply"))，电话按1 \(n(signUpsBySource, "voice_key"))）"),
         ]
         if let filledAfter {
             let minutes = Int(filledAfter / 60)
-            lines.append("  报满用时 filled in     \(minutes / 60) 小时 \(minutes % 60) 分钟；报满后取消了 \(sendsCancelled) 个尚未发出的电话和短信")
+            fields.append(("报满用时 filled in", "\(minutes / 60) 小时 \(minutes % 60) 分钟；报满后取消了 \(sendsCancelled) 个尚未发出的电话和短信"))
         } else {
-            lines.append("  报满用时 filled in     未报满（not full）")
+            fields.append(("报满用时 filled in", "未报满（not full）"))
         }
-        lines += [
-            "  退订 opted out        \(optedOut) 位居民",
-            "  回执 callbacks        \(callbacks)（网关回调，全部经 Herald 的 /callbacks 记录）",
-            String(format: "  用时 time             模拟 %.0f 分钟，实际 %.1f 秒；广播状态 %@", simulatedSeconds / 60, wallSeconds,
-                   broadcastState),
+        fields += [
+            ("退订 opted out", "\(optedOut) 位居民"),
+            ("回执 callbacks", "\(callbacks)（网关回调，全部经 Herald 的 /callbacks 记录）"),
+            ("用时 time", String(format: "模拟 %.0f 分钟，实际 %.1f 秒；广播状态 ", simulatedSeconds / 60, wallSeconds)
+                + broadcastState),
         ]
-        return lines.joined(separator: "\n")
+        return (["", "楼道微整治 · 更换灭火器 — 结果 / summary"] + TextColumns.fields(fields).map { "  " + $0 })
+            .joined(separator: "\n")
     }
 }
