@@ -37,6 +37,18 @@ import Testing
         // No phone number appears unmasked in what the demo printed.
         #expect(run.stdout.range(of: #"1[3-9]\d{9}"#, options: .regularExpression) == nil)
 
+        // `herald status` afterwards shows the finished broadcast and the filled activity.
+        let status = try HeraldProcess.run(["status", "--db", path, "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let broadcasts = report["broadcasts"] as? [[String: Any]] ?? []
+        #expect(broadcasts.map { $0["state"] as? String } == ["done"], "\(status.stdout)")
+        let activities = report["activities"] as? [[String: Any]] ?? []
+        #expect(activities.first?["signed_up"] as? Int == 40 && activities.first?["full"] as? Bool == true,
+                "\(status.stdout)")
+        let text = try HeraldProcess.run(["status", "--db", path])
+        #expect(text.stdout.contains("楼道微整治 · 更换灭火器") && text.stdout.contains("40/40"))
+
         // Run again over its own database: replaced, same seed, same story.
         let again = try HeraldProcess.run(["demo", "--db", path, "--templates", Self.templates,
                                            "--residents", "400", "--places", "40", "--seed", "7"])

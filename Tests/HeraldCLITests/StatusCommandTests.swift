@@ -74,8 +74,8 @@ import Testing
                                updatedAt: ms(-600))
                 doneRecently = try broadcast(sunny.id, "电梯检修", state: "done", scheduledAt: ms(-7200))
                 try deliveries(doneRecently, committee: sunny.id, [(.delivered, "sms")], updatedAt: ms(-300))
-                doneLongAgo = try broadcast(sunny.id, "old-notice", state: "done", scheduledAt: ms(-86400))
-                try deliveries(doneLongAgo, committee: sunny.id, [(.delivered, "sms")], updatedAt: ms(-3 * 3600))
+                doneLongAgo = try broadcast(sunny.id, "old-notice", state: "done", scheduledAt: ms(-4 * 86400))
+                try deliveries(doneLongAgo, committee: sunny.id, [(.delivered, "sms")], updatedAt: ms(-3 * 86400))
 
                 func activity(_ committee: Int64, _ title: String, startsAt: Int64?, capacity: Int, signedUp: Int) throws
                     -> Int64 {

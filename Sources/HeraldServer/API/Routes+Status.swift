@@ -5,7 +5,8 @@ import HeraldStore
 
 extension Routes {
     /// `GET /v1/status` (admin): every queue's job counts and the
-    /// dispatcher's limiters, the same numbers `herald status --json` shows.
+    /// dispatcher's limiters, read as `herald status` reads them (its JSON adds
+    /// broadcasts and activities).
     mutating func addStatusRoutes() {
         add("GET", "/v1/status", .admin) { request in
             let context = request.context

@@ -10,7 +10,7 @@ import HeraldStore
 /// lines in use and the circuit (the last two from the dispatcher's
 /// snapshot in `queue_runtime`, with a note when it is stale or absent). Per
 /// broadcast under way (scheduled, fanning out, sending) and per broadcast
-/// that finished or changed in the last hour (`recentBroadcasts`): a bar of
+/// that finished or changed in the last two days (`recentBroadcasts`): a bar of
 /// its deliveries by state and the channel mix. Per open activity (starting
 /// later, or undated): signed up / capacity.
 ///
@@ -20,15 +20,16 @@ import HeraldStore
 /// document per line under `--watch`).
 enum StatusCommand {
     /// How long after finishing a broadcast still shows (done ones: since
-    /// their latest delivery change, so a late receipt brings one back).
-    static let recentBroadcasts: TimeInterval = 3600
+    /// their latest delivery change, so a late receipt brings one back): two
+    /// days, so the morning's broadcasts are still there the next morning.
+    static let recentBroadcasts: TimeInterval = 48 * 3600
 
     static let spec = CommandSpec(
         path: ["status"],
         summary: "Show each queue's jobs and sending, broadcasts under way and open activities",
         discussion: """
             Reads only: a database that does not exist yet is reported, not created.
-            Broadcasts: those scheduled, fanning out or sending, and those that finished in the last hour.
+            Broadcasts: those scheduled, fanning out or sending, and those that finished in the last 48 hours.
             Activities: those starting later or without a start time.
             --watch redraws every --interval seconds until Ctrl-C (or --count views); with --json it prints one \
             JSON document per line.
