@@ -9,12 +9,42 @@ import Testing
         for command in ["version", "migrate", "status"] { #expect(result.stdout.contains(command)) }
     }
 
+    /// Every command the overview lists, as `herald --help` prints them.
+    static func commands() throws -> [[String]] {
+        let overview = try HeraldProcess.run(["--help"]).stdout
+        let listed = overview.components(separatedBy: "Commands:\n").last?.components(separatedBy: "\n\n").first ?? ""
+        return listed.split(separator: "\n").map { line in
+            // "  bench queue        Measure ..." -> ["bench", "queue"]
+            let name = line.trimmingCharacters(in: .whitespaces).components(separatedBy: "  ").first ?? ""
+            return name.split(separator: " ").map(String.init)
+        }
+    }
+
     @Test func everyCommandHasHelp() throws {
-        for command in ["version", "migrate", "status"] {
-            let result = try HeraldProcess.run([command, "--help"])
-            #expect(result.status == 0, "\(command) --help")
-            #expect(result.stdout.contains("Usage: herald \(command)"))
-            #expect(result.stdout.contains("--log-level"))
+        let commands = try Self.commands()
+        #expect(commands.count >= 30, "\(commands)")
+        for command in commands {
+            let result = try HeraldProcess.run(command + ["--help"])
+            let name = command.joined(separator: " ")
+            #expect(result.status == 0, "\(name) --help")
+            #expect(result.stdout.contains("Usage: herald \(name)"), "\(name)")
+            #expect(result.stdout.contains("--log-level"), "\(name)")
+        }
+        for group in Set(commands.filter { $0.count > 1 }.map { $0[0] }) {
+            let result = try HeraldProcess.run([group, "--help"])
+            #expect(result.status == 0, "\(group) --help")
+            #expect(result.stdout.contains("Usage: herald \(group) SUBCOMMAND"), "\(group)")
+        }
+    }
+
+    @Test func everyCommandRefusesAnUnknownOptionInOneLine() throws {
+        for command in try Self.commands() {
+            let result = try HeraldProcess.run(command + ["--no-such-option"])
+            let name = command.joined(separator: " ")
+            #expect(result.status == 64, "\(name)")
+            #expect(result.stdout.isEmpty, "\(name)")
+            #expect(result.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1, "\(name): \(result.stderr)")
+            #expect(result.stderr.contains("--no-such-option") && result.stderr.contains("herald \(name) --help"), "\(name)")
         }
     }
 
@@ -23,14 +53,14 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("unknown option '--no-such-flag'"))
-        #expect(result.stderr.contains("Usage: herald status"))
+        #expect(result.stderr.contains("(see 'herald status --help')"))
     }
 
     @Test func unknownCommandExits64() throws {
         let result = try HeraldProcess.run(["frobnicate"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("unknown command 'frobnicate'"))
-        #expect(result.stderr.contains("Usage: herald COMMAND"))
+        #expect(result.stderr.contains("(see 'herald --help')"))
         #expect(try HeraldProcess.run([]).status == 64)
     }
 

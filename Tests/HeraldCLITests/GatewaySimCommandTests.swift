@@ -28,7 +28,7 @@ import Darwin
         let result = try HeraldProcess.run(["gateway-sim"] + arguments)
         #expect(result.status == 64)
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("Usage: herald gateway-sim"))
+        #expect(result.stderr.contains("(see 'herald gateway-sim --help')"))
         #expect(result.stdout.isEmpty)
     }
 

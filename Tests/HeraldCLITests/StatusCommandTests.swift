@@ -307,9 +307,9 @@ import Testing
             let result = try HeraldProcess.run(arguments + ["--db", "/tmp/herald-status-unused.db"])
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stdout.isEmpty, "\(arguments)")
-            let first = result.stderr.components(separatedBy: "\n").first ?? ""
-            #expect(first.hasPrefix("herald: ") && first.contains(message), "\(arguments): \(first)")
-            #expect(result.stderr.contains("Usage: herald status"), "\(arguments)")
+            let lines = result.stderr.trimmingCharacters(in: .newlines).components(separatedBy: "\n")
+            #expect(lines.count == 1 && lines[0].hasPrefix("herald") && lines[0].contains(message), "\(arguments): \(lines)")
+            #expect(result.stderr.contains("(see 'herald status --help')"), "\(arguments)")
         }
     }
 }

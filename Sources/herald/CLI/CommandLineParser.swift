@@ -115,6 +115,8 @@ enum ParseResult {
     case run(Invocation)
     /// `--help` (or `help COMMAND`): print this command's help, or the overview for nil.
     case help(CommandSpec?)
+    /// `GROUP --help` (`herald bench --help`): the group's subcommands.
+    case groupHelp(String)
 }
 
 struct CommandLineParser {
@@ -139,6 +141,9 @@ struct CommandLineParser {
                 throw UsageError(message: "unknown option '\(word)' before a command", command: nil)
             }
             let group = commands.filter { $0.path.first == word }
+            if !group.isEmpty, arguments.dropFirst().first.map({ ["--help", "-h", "help"].contains($0) }) == true {
+                return .groupHelp(word)
+            }
             if !group.isEmpty, let next = arguments.dropFirst().first {
                 throw UsageError(message: "'\(word)' has no subcommand '\(next)'; it has: "
                                      + group.map { $0.path.dropFirst().joined(separator: " ") }.joined(separator: ", "),
@@ -219,6 +224,15 @@ struct CommandLineParser {
         }
         lines += ["", "Run '\(program) COMMAND --help' for a command's options."]
         return lines.joined(separator: "\n")
+    }
+
+    /// A group's subcommands with their summaries (`herald bench --help`).
+    func help(forGroup group: String, program: String = "herald") -> String {
+        let members = commands.filter { $0.path.first == group }
+        let width = members.map(\.name.count).max() ?? 0
+        return (["Usage: \(program) \(group) SUBCOMMAND [OPTIONS]", "", "Subcommands:"]
+            + members.map { "  " + $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }
+            + ["", "Run '\(program) \(group) SUBCOMMAND --help' for its options."]).joined(separator: "\n")
     }
 
     func help(for command: CommandSpec, program: String = "herald") -> String {

@@ -45,15 +45,16 @@ enum HeraldCommandLine {
         do {
             result = try parser.parse(arguments)
         } catch {
-            printError("herald: \(error.message)")
-            let usage = error.commandName.flatMap { name in commands.first { $0.name == name } }
-                .map { parser.help(for: $0) } ?? parser.overview()
-            printError("\n" + usage)
+            // One line: what is wrong, and where the usage is.
+            printError("herald: \(error.message) (see 'herald \(error.commandName.map { $0 + " " } ?? "")--help')")
             return .usage
         }
         switch result {
         case .help(let command):
             print(command.map { parser.help(for: $0) } ?? parser.overview())
+            return .ok
+        case .groupHelp(let group):
+            print(parser.help(forGroup: group))
             return .ok
         case .run(let invocation):
             if let levelName = invocation.value("--log-level") {
@@ -70,7 +71,7 @@ enum HeraldCommandLine {
                 printError("herald \(invocation.command.name): \(error.message)")
                 return error.code
             } catch let error as UsageError {
-                printError("herald: \(error.message)\n\n" + parser.help(for: invocation.command))
+                printError("herald \(invocation.command.name): \(error.message) (see 'herald \(invocation.command.name) --help')")
                 return .usage
             } catch {
                 printError("herald \(invocation.command.name): \(error)")
