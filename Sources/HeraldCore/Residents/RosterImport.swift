@@ -83,14 +83,19 @@ public struct RosterImport: Sendable {
     ///
     /// Throws ``CSVError/Code/readFailed`` only when the file cannot be
     /// opened or read; every problem in its content is in the result.
+    /// `progress`, when given, hears the bytes read so far after each chunk.
     public static func csv(
-        contentsOfFileAtPath path: String, chunkSize: Int = CSVReader.defaultChunkSize
+        contentsOfFileAtPath path: String, chunkSize: Int = CSVReader.defaultChunkSize,
+        progress: ((Int) -> Void)? = nil
     ) throws(CSVError) -> RosterImportResult {
         var roster = RosterImport()
+        var read = 0
         try CSVReader.forEachChunk(
             ofFileAtPath: path, chunkSize: chunkSize, lineReached: { roster.reader.lineReached }
         ) { chunk in
             roster.feed(chunk)
+            read += chunk.count
+            progress?(read)
         }
         return roster.finish()
     }

@@ -90,6 +90,8 @@ struct QueueBenchmark {
         var made = 0
         var next = [NewJob]()
         next.reserveCapacity(batch)
+        let enqueueing = TerminalProgress(label: "enqueue", total: jobs)
+        defer { enqueueing.finish() }
         while made < jobs {
             next.removeAll(keepingCapacity: true)
             for i in made..<min(jobs, made + batch) {
@@ -99,8 +101,10 @@ struct QueueBenchmark {
             }
             try queue.enqueue(next)
             made += next.count
+            enqueueing.update(made)
         }
         let enqueueSeconds = seconds(since: start)
+        enqueueing.finish()
 
         if split {
             // Diagnosis: claim everything, then complete everything, timing each.
@@ -125,12 +129,15 @@ struct QueueBenchmark {
         }
         start = DispatchTime.now()
         let committer = GroupCommitter(queue: queue, maxDelay: 0.002, maxBatch: 4 * claimBatch)
+        let draining = TerminalProgress(label: "claim+complete", total: jobs)
+        defer { draining.finish() }
         while true {
             // The worker loop: claim a batch (committing the previous batch's
             // outcomes in the same transaction), "send", hand back outcomes.
             let claimed = try committer.claim(queue: queueName, limit: claimBatch, leaseFor: 300)
             if claimed.isEmpty { break }
             committer.submit(claimed.map { Completion($0.lease, .succeeded) })
+            draining.advance(by: claimed.count)
         }
         try committer.flush()
         let drainSeconds = seconds(since: start)

@@ -67,11 +67,15 @@ enum ResidentsCommand {
         let jobs = try LocalDatabase.open(invocation)
         let owner = try LocalDatabase.run { try jobs.readers.read { db in try LocalDatabase.committee(committee, db: db) } }
         let result: RosterImportResult
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let progress = TerminalProgress(label: "读取 \((file as NSString).lastPathComponent)", total: max(1, size))
         do {
-            result = try RosterImport.csv(contentsOfFileAtPath: file)
+            result = try RosterImport.csv(contentsOfFileAtPath: file) { progress.update($0) }
         } catch {
+            progress.finish()
             throw CommandFailure(.noInput, error.message)
         }
+        progress.finish("\(result.summary.rowsRead) rows read")
         guard result.summary.rowsRead > 0 || !result.errors.isEmpty else {
             throw CommandFailure(.dataError, "\(file) has a header but no resident rows; nothing was imported")
         }

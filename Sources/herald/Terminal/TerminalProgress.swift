@@ -8,8 +8,10 @@ import Foundation
 ///
 /// When standard error is a pipe or a file (CI, `2> log`), it prints a plain
 /// line each time another `step` percent is done (`导入居民: 40% (4000/10000, 11s)`),
-/// so a log gets at most 100 / step lines. `finish` ends with one summary line
-/// either way. It writes to standard error, keeping standard output for the
+/// so a log gets at most 100 / step lines, and nothing at all for work that
+/// ends within `quiet` seconds (a small import's errors stay one line).
+/// `finish` ends with one summary line on a terminal, and on a pipe when
+/// progress lines were printed. It writes to standard error, keeping standard output for the
 /// command's result.
 ///
 ///     let progress = TerminalProgress(label: "导入居民", total: rows.count)
@@ -31,6 +33,7 @@ final class TerminalProgress: @unchecked Sendable {
     private let redraws: Bool
     private let unicode: Bool
     private let columns: Int?
+    private let quiet: TimeInterval
     private let clock: @Sendable () -> TimeInterval
     private let write: @Sendable (String) -> Void
 
@@ -46,13 +49,13 @@ final class TerminalProgress: @unchecked Sendable {
     /// line every `step` percent (1 to 100; 10 by default).
     convenience init(label: String, total: Int, to terminal: Terminal = .standardError, step: Int = 10) {
         self.init(label: label, total: total, step: step, redraws: terminal.isTerminal,
-                  unicode: Terminal.speaksUTF8, columns: terminal.columns,
+                  unicode: Terminal.speaksUTF8, columns: terminal.columns, quiet: 1,
                   clock: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
                   write: { terminal.write($0) })
     }
 
     /// For tests: what the terminal is, the clock and where text goes are given.
-    init(label: String, total: Int, step: Int, redraws: Bool, unicode: Bool, columns: Int?,
+    init(label: String, total: Int, step: Int, redraws: Bool, unicode: Bool, columns: Int?, quiet: TimeInterval = 0,
          clock: @escaping @Sendable () -> TimeInterval, write: @escaping @Sendable (String) -> Void) {
         self.label = label
         self.total = max(0, total)
@@ -60,6 +63,7 @@ final class TerminalProgress: @unchecked Sendable {
         self.redraws = redraws
         self.unicode = unicode
         self.columns = columns
+        self.quiet = quiet
         self.clock = clock
         self.write = write
         started = clock()
@@ -82,6 +86,7 @@ final class TerminalProgress: @unchecked Sendable {
         lock.withLock {
             guard !finished else { return }
             finished = true
+            guard redraws || lastStepPrinted > 0 else { return }
             let elapsed = DurationText.short(clock() - started)
             let text = summary ?? "done, \(done)/\(total)"
             write((redraws ? Terminal.Control.clearLine : "") + "\(label): \(text) (\(elapsed))\n")
@@ -100,7 +105,7 @@ final class TerminalProgress: @unchecked Sendable {
         } else {
             let percent = percentDone
             let reached = percent / step * step
-            guard reached > lastStepPrinted else { return }
+            guard reached > lastStepPrinted, now - started >= quiet else { return }
             lastStepPrinted = reached
             write("\(label): \(percent)% (\(done)/\(total), \(DurationText.short(now - started)))\n")
         }
