@@ -5,7 +5,7 @@
 #
 #   Ops/install-deps.sh            build libraries (curl, sqlite, microhttpd, openssl)
 #   Ops/install-deps.sh --servers  also the test servers (kannel, nginx, prometheus)
-#                                  and test tools (openssl, curl, wrk)
+#                                  and test tools (openssl, curl, wrk, espeak-ng)
 set -euo pipefail
 
 want_servers=0
@@ -54,6 +54,8 @@ if [[ $want_servers == 1 ]]; then
   need_tool openssl openssl
   need_tool curl curl
   need_tool wrk wrk
+  # `herald templates preview --wav` speaks voice templates (its test too).
+  need_tool espeak-ng espeak-ng
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then

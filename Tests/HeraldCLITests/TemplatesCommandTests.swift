@@ -115,6 +115,28 @@ import Testing
         #expect(missing.stderr.contains("templates: activity-full, activity-invitation"))
     }
 
+    @Test func theVoiceTextCanBeHeardAsAWAVFile() throws {
+        let wav = NSTemporaryDirectory() + "herald-voice-\(UUID().uuidString).wav"
+        defer { try? FileManager.default.removeItem(atPath: wav) }
+        let spoken = try HeraldProcess.run(["templates", "preview", "activity-invitation", "--dir", Self.templates,
+                                            "--wav", wav])
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/espeak-ng") {
+            #expect(spoken.status == 0, "\(spoken.stderr)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: wav))
+            #expect(data.prefix(4) == Data("RIFF".utf8) && data.dropFirst(8).prefix(4) == Data("WAVE".utf8))
+            // Seconds of speech, not an empty header: 16-bit mono at 22,050 Hz is 44,100 bytes a second.
+            #expect(data.count > 5 * 44_100, "\(data.count) bytes")
+            #expect(spoken.stdout.contains("voice.txt spoken into \(wav)"))
+        } else {
+            #expect(spoken.status == 69)
+            #expect(spoken.stderr.contains("apt-get install espeak-ng"))
+        }
+        let nowhere = try HeraldProcess.run(["templates", "preview", "activity-invitation", "--dir", Self.templates,
+                                             "--wav", "/nonexistent/voice.wav"])
+        #expect(nowhere.status == 66)
+        #expect(nowhere.stderr.contains("/nonexistent does not exist"))
+    }
+
     @Test func helpListsTheTemplateCommands() throws {
         let result = try HeraldProcess.run(["--help"])
         #expect(result.stdout.contains("templates lint"))

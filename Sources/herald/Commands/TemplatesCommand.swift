@@ -31,10 +31,13 @@ enum TemplatesCommand {
             committee (阳光社区居委会), overridden by --var NAME=VALUE (built-ins too:
             resident_name, committee_name, delivery_id). Prints each channel's text, the
             SMS part count, the push fields and what each gateway receives, in the order
-            Tencent's {1}, {2} … must follow.
+            Tencent's {1}, {2} … must follow. --wav FILE also speaks the voice text into
+            a WAV file with espeak-ng's Mandarin voice (apt-get install espeak-ng), to
+            hear roughly what an elderly resident hears on the phone.
             """,
         positionals: [PositionalSpec(name: "NAME", help: "the template (its folder's name)")],
-        options: [dirOption, .values("--var", "NAME=VALUE", "a variable's value instead of its example")],
+        options: [dirOption, .values("--var", "NAME=VALUE", "a variable's value instead of its example"),
+                  .value("--wav", "FILE", "also render the voice text to this WAV file (needs espeak-ng)")],
         run: { invocation in try preview(invocation) })
 
     // MARK: lint
@@ -151,8 +154,48 @@ enum TemplatesCommand {
         } catch {
             throw CommandFailure(.dataError, error.description)
         }
+        if let wav = invocation.value("--wav") {
+            guard let voice = rendered.voice else {
+                throw CommandFailure(.dataError, "\(name) has no voice.txt, so there is nothing to speak into \(wav)")
+            }
+            try speak(voice, into: wav)
+        }
         print(TemplatePreview(template: template, rendered: rendered).text)
+        if let wav = invocation.value("--wav") { print("\nvoice.txt spoken into \(wav) (espeak-ng, Mandarin)") }
         return .ok
+    }
+
+    /// Speaks `text` into a WAV file with espeak-ng's Mandarin voice.
+    static func speak(_ text: String, into path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try requireFolder(directory.isEmpty ? "." : directory, what: "folder for the WAV file")
+        guard let espeak = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }) else {
+            throw CommandFailure(.unavailable, "--wav needs espeak-ng, which is not installed (apt-get install espeak-ng)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: espeak)
+        // Text on stdin, never on the command line: it is the template's, with the sample's values.
+        process.arguments = ["-v", "cmn", "-s", "150", "-w", path, "--stdin"]
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw CommandFailure(.unavailable, "cannot run \(espeak): \(error.localizedDescription)")
+        }
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try? input.fileHandleForWriting.close()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let reason = said.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
+            throw CommandFailure(.cannotCreate, "espeak-ng could not write \(path): \(reason)")
+        }
     }
 
     // MARK: Helpers
