@@ -3,33 +3,33 @@ import HeraldCore
 import HeraldStore
 
 /// A broadcast as the API shows it; `progress` and `signups` only on `GET /v1/broadcasts/{id}`.
-struct BroadcastView: Encodable {
-    var id: Int64
-    var committeeID: Int64
-    var kind: String
-    var template: String
-    var variables: [String: String]
-    var audience: Audience
-    var plan: ChannelPlan
-    var activityID: Int64?
-    var priority: String
-    var scheduledAt: String
-    var state: String
-    var recipients: Int
-    var createdAt: String
-    var cancelledAt: String?
-    var progress: Progress?
-    var activity: ActivityView?
+public struct BroadcastView: Codable, Sendable {
+    public var id: Int64
+    public var committeeID: Int64
+    public var kind: String
+    public var template: String
+    public var variables: [String: String]
+    public var audience: Audience
+    public var plan: ChannelPlan
+    public var activityID: Int64?
+    public var priority: String
+    public var scheduledAt: String
+    public var state: String
+    public var recipients: Int
+    public var createdAt: String
+    public var cancelledAt: String?
+    public var progress: Progress?
+    public var activity: ActivityView?
     /// Residents who signed up through this broadcast's deliveries.
-    var signups: Int?
+    public var signups: Int?
 
-    struct Progress: Encodable {
+    public struct Progress: Codable, Sendable {
         /// Deliveries per state: queued, sent, delivered, failed, confirmed, cancelled.
-        var byState: [String: Int]
+        public var byState: [String: Int]
         /// Deliveries per channel they are on (or ended on), then per state;
         /// "none" for deliveries no channel has taken yet.
-        var byChannel: [String: [String: Int]]
-        var total: Int
+        public var byChannel: [String: [String: Int]]
+        public var total: Int
 
         enum CodingKeys: String, CodingKey {
             case byState = "by_state"
@@ -38,7 +38,7 @@ struct BroadcastView: Encodable {
         }
     }
 
-    init(_ broadcast: Broadcast) {
+    public init(_ broadcast: Broadcast) {
         id = broadcast.id
         committeeID = broadcast.committeeID
         kind = broadcast.kind.rawValue
@@ -56,7 +56,7 @@ struct BroadcastView: Encodable {
     }
 
     /// The view with progress, the activity's places and sign-ups, read in one snapshot.
-    static func detailed(_ broadcast: Broadcast, db: Database) throws -> BroadcastView {
+    public static func detailed(_ broadcast: Broadcast, db: Database) throws -> BroadcastView {
         var view = BroadcastView(broadcast)
         var progress = Progress(byState: [:], byChannel: [:], total: 0)
         for state in DeliveryState.allCases { progress.byState[state.name] = 0 }
@@ -91,21 +91,21 @@ struct BroadcastView: Encodable {
 }
 
 /// An activity as the API shows it: places, sign-ups, what is left.
-struct ActivityView: Encodable {
-    var id: Int64
-    var committeeID: Int64
-    var title: String
-    var place: String?
-    var startsAt: String?
-    var signupDeadline: String?
-    var capacity: Int
-    var signedUp: Int
-    var remaining: Int
-    var full: Bool
-    var fullAt: String?
-    var createdAt: String
+public struct ActivityView: Codable, Sendable {
+    public var id: Int64
+    public var committeeID: Int64
+    public var title: String
+    public var place: String?
+    public var startsAt: String?
+    public var signupDeadline: String?
+    public var capacity: Int
+    public var signedUp: Int
+    public var remaining: Int
+    public var full: Bool
+    public var fullAt: String?
+    public var createdAt: String
 
-    init(_ activity: Activity) {
+    public init(_ activity: Activity) {
         id = activity.id
         committeeID = activity.committeeID
         title = activity.title

@@ -1,97 +1,14 @@
 import Foundation
 import HeraldCore
+import HeraldServer
 import HeraldStore
 
-/// A broadcast as `herald broadcast` prints it: the API's JSON shape (so
-/// `--json` is the same locally and remotely) and aligned text for people.
-/// `progress`, `activity` and `signups` only in the detailed form.
-struct BroadcastReport: Codable {
-    var id: Int64
-    var committeeID: Int64
-    var kind: String
-    var template: String
-    var variables: [String: String]
-    var audience: Audience
-    var plan: ChannelPlan
-    var activityID: Int64?
-    var priority: String
-    var scheduledAt: String
-    var state: String
-    var recipients: Int
-    var createdAt: String
-    var cancelledAt: String?
-    var progress: Progress?
-    var activity: ActivityReport?
-    /// Residents who signed up through this broadcast's deliveries.
-    var signups: Int?
+/// A broadcast as `herald broadcast` prints it: the API's own view (so
+/// `--json` is the same locally and remotely, and `detailed` reads progress
+/// as `GET /v1/broadcasts/{id}` does), with aligned text for people.
+typealias BroadcastReport = BroadcastView
 
-    struct Progress: Codable {
-        /// Deliveries per state.
-        var byState: [String: Int]
-        /// Deliveries per channel ("none": not taken by a channel yet), then per state.
-        var byChannel: [String: [String: Int]]
-        var total: Int
-
-        enum CodingKeys: String, CodingKey {
-            case byState = "by_state"
-            case byChannel = "by_channel"
-            case total
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, kind, template, variables, audience, plan, priority, state, recipients, progress, activity, signups
-        case committeeID = "committee_id"
-        case activityID = "activity_id"
-        case scheduledAt = "scheduled_at"
-        case createdAt = "created_at"
-        case cancelledAt = "cancelled_at"
-    }
-
-    init(_ broadcast: Broadcast) {
-        id = broadcast.id
-        committeeID = broadcast.committeeID
-        kind = broadcast.kind.rawValue
-        template = broadcast.template
-        variables = broadcast.variables
-        audience = broadcast.audience
-        plan = broadcast.plan
-        activityID = broadcast.activityID
-        priority = broadcast.priority.rawValue
-        scheduledAt = CommandTime.apiText(Date(unixMilliseconds: broadcast.scheduledAt))
-        state = broadcast.state.rawValue
-        recipients = broadcast.recipients
-        createdAt = CommandTime.apiText(Date(unixMilliseconds: broadcast.createdAt))
-        cancelledAt = broadcast.cancelledAt.map { CommandTime.apiText(Date(unixMilliseconds: $0)) }
-    }
-
-    /// The report with progress, sign-ups and the activity's places, read
-    /// through `db` (inside the caller's transaction, one snapshot), as
-    /// `GET /v1/broadcasts/{id}` reads them.
-    static func detailed(_ broadcast: Broadcast, db: Database) throws -> BroadcastReport {
-        var report = BroadcastReport(broadcast)
-        var progress = Progress(byState: [:], byChannel: [:], total: 0)
-        for state in DeliveryState.allCases { progress.byState[state.name] = 0 }
-        let rows = try db.cached("""
-            SELECT coalesce(channel, 'none'), state, count(*) FROM deliveries WHERE broadcast_id = ?1 GROUP BY 1, 2
-            """).rows([broadcast.id]) { ($0.string(0), $0.int(1), $0.int(2)) }
-        for (channel, stateValue, count) in rows {
-            guard let state = DeliveryState(rawValue: stateValue) else { continue }
-            progress.byState[state.name, default: 0] += count
-            progress.byChannel[channel, default: [:]][state.name, default: 0] += count
-            progress.total += count
-        }
-        report.progress = progress
-        report.signups = Int(try db.scalarInt("""
-            SELECT count(*) FROM signups s JOIN deliveries d ON d.id = s.delivery_id
-            WHERE d.broadcast_id = ?1 AND s.state = 1
-            """, [broadcast.id]) ?? 0)
-        if let activity = broadcast.activityID, let found = try ActivityStore.find(id: activity, db: db) {
-            report.activity = ActivityReport(found)
-        }
-        return report
-    }
-
+extension BroadcastView {
     // MARK: Text
 
     /// Every field, then progress by state and channel.

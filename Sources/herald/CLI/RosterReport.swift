@@ -1,47 +1,13 @@
 import HeraldCore
+import HeraldServer
 
-/// What `herald residents import` did, in the shape of the API's import
-/// answer (`report` beside the error when refused): counts, every issue with
-/// its line and column (never a cell's value), and rows that matched two
-/// stored residents.
-struct RosterReport: Codable {
-    var inserted = 0
-    var updated = 0
-    var summary: Summary
-    var issues: [RosterIssue]
-    var conflicts: [Conflict] = []
-
+/// What `herald residents import` did, as the API's import answer says it
+/// (`report` beside the error when refused): counts, every issue with its
+/// line and column (never a cell's value), and rows that matched two stored
+/// residents. The type is the server's own (`RosterReport`, HeraldServer).
+extension RosterReport {
     init(_ result: RosterImportResult) {
-        summary = Summary(result.summary)
-        issues = result.issues
-    }
-
-    /// `RosterSummary` with the API's snake_case names.
-    struct Summary: Codable {
-        var rowsRead, validRows, invalidRows, emptyRows, mergedDuplicates, records: Int
-        var stoppedAtLine: Int?
-
-        init(_ summary: RosterSummary) {
-            rowsRead = summary.rowsRead
-            validRows = summary.validRows
-            invalidRows = summary.invalidRows
-            emptyRows = summary.emptyRows
-            mergedDuplicates = summary.mergedDuplicates
-            records = summary.records
-            stoppedAtLine = summary.stoppedAtLine
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case rowsRead = "rows_read", validRows = "valid_rows", invalidRows = "invalid_rows"
-            case emptyRows = "empty_rows", mergedDuplicates = "merged_duplicates", records
-            case stoppedAtLine = "stopped_at_line"
-        }
-    }
-
-    struct Conflict: Codable {
-        /// Where the row came from (`line 7`).
-        var row: String
-        var message: String
+        self.init(summary: result.summary, issues: result.issues)
     }
 
     /// Whether anything in it stops the import.

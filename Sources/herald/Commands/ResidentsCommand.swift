@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldServer
 import HeraldStore
 
 /// `herald residents import|list`: a committee's roster, on the local
