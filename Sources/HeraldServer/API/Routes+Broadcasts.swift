@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldDispatch
 import HeraldHTTP
 import HeraldStore
 
@@ -39,7 +40,7 @@ extension Routes {
             let now = request.context.nowMilliseconds
             let (broadcast, created) = try request.context.write { db in
                 let result = try BroadcastStore.create(new, at: now, db: db)
-                if !result.created, !Routes.sameRequest(result.broadcast, new) {
+                if !result.created, !BroadcastCheck.sameRequest(result.broadcast, new) {
                     throw APIError(409, "idempotency_key_reused",
                                    "Idempotency-Key '\(key ?? "")' was used for broadcast \(result.broadcast.id) with "
                                    + "a different body; use a new key for a new broadcast")
@@ -92,52 +93,31 @@ extension Routes {
         }
     }
 
-    /// Checks what the stores cannot: the template exists and has a file for
-    /// every channel in the plan, every variable it needs has a value, and
-    /// each step's queue exists and sends that channel.
+    /// Checks what the stores cannot (`BroadcastCheck`), answering 422 with
+    /// the check's code and the place as the body names it.
     static func validate(_ body: NewBroadcastBody, committee: Int64, idempotencyKey: String?,
                          _ context: ServerContext) throws -> NewBroadcast {
-        guard let template = context.templates.template(named: body.template) else {
-            let known = context.templates.templates.map(\.name).sorted().joined(separator: ", ")
-            throw APIError(422, "unknown_template", "no template '\(body.template)'; templates: \(known)")
-        }
-        let kind = body.kind ?? BroadcastKind(rawValue: template.kind.rawValue) ?? .notice
         let variables = body.variables ?? [:]
-        for name in variables.keys.sorted() where template.variable(name) == nil {
-            throw APIError(422, "unknown_variable", "template '\(template.name)' has no variable '\(name)'; it declares "
-                           + template.variables.map(\.name).joined(separator: ", "))
-        }
+        let template: Template
         do {
-            _ = try TemplateRenderer.render(template, variables: variables, builtIns: .sample)
+            template = try BroadcastCheck.check(template: body.template, variables: variables, plan: body.plan,
+                                                audience: body.audience, templates: context.templates,
+                                                queues: context.queues)
         } catch {
-            throw APIError(422, "template_error", "variables: \(error.description)")
-        }
-        if let problem = body.plan.problem { throw APIError(422, "invalid", "plan: \(problem)") }
-        if let problem = body.audience.problem { throw APIError(422, "invalid", "audience: \(problem)") }
-        for (index, step) in body.plan.steps.enumerated() {
-            let place = "plan.steps[\(index)]"
-            if let channel = TemplateChannel(rawValue: step.channel), !template.has(channel) {
-                throw APIError(422, "invalid", "\(place): template '\(template.name)' has no \(channel.file) for channel \(step.channel)")
+            let place = switch error.place {
+            case .template: ""
+            case .variables: error.code == .templateError ? "variables: " : ""
+            case .plan: "plan: "
+            case .audience: "audience: "
+            case .step(let index): "plan.steps[\(index)]: "
             }
-            guard let queues = context.queues else { continue }
-            guard let queue = queues.queue(named: step.queue) else {
-                throw APIError(422, "unknown_queue", "\(place): no queue '\(step.queue)'; queues: "
-                               + queues.queues.map(\.name).sorted().joined(separator: ", "))
-            }
-            guard queue.channel.rawValue == step.channel else {
-                throw APIError(422, "invalid", "\(place): queue '\(step.queue)' sends \(queue.channel.rawValue), not \(step.channel)")
-            }
+            throw APIError(422, error.code.rawValue, place + error.message)
         }
         let scheduled = try body.scheduledAt.map { text throws(APIError) in try APITime.parse(text, field: "scheduled_at") }
-        return NewBroadcast(committeeID: committee, kind: kind, template: template.name, variables: variables,
+        return NewBroadcast(committeeID: committee, kind: body.kind ?? BroadcastKind(rawValue: template.kind.rawValue) ?? .notice,
+                            template: template.name, variables: variables,
                             audience: body.audience, plan: body.plan, activityID: body.activityID,
                             priority: body.priority ?? .normal, scheduledAt: scheduled?.unixMilliseconds,
                             idempotencyKey: idempotencyKey)
-    }
-
-    /// Whether a repeated Idempotency-Key comes with the same request as the first time.
-    static func sameRequest(_ stored: Broadcast, _ new: NewBroadcast) -> Bool {
-        stored.kind == new.kind && stored.template == new.template && stored.variables == new.variables
-            && stored.audience == new.audience && stored.plan == new.plan && stored.activityID == new.activityID
     }
 }

@@ -139,49 +139,26 @@ struct BroadcastRequest {
 
     // MARK: Local
 
-    /// Checks what the stores cannot, as `POST /v1/broadcasts` does: the
-    /// template exists and has a file for every channel in the plan, every
-    /// variable it needs has a value that fits, and each step's queue exists
-    /// and sends that channel. A refusal exits 65.
+    /// Checks what the stores cannot, with the server's own check
+    /// (`BroadcastCheck`), naming the place by its flag. A refusal exits 65.
     func validated(committee: Int64, templates: TemplateCatalog, queues: QueueCatalog) throws -> NewBroadcast {
-        func refuse(_ message: String) -> CommandFailure { CommandFailure(.dataError, message) }
-        guard let found = templates.template(named: template) else {
-            throw refuse("no template '\(template)'; templates: "
-                         + templates.templates.map(\.name).sorted().joined(separator: ", "))
-        }
-        for name in variables.keys.sorted() where found.variable(name) == nil {
-            throw refuse("template '\(found.name)' has no variable '\(name)'; it declares "
-                         + found.variables.map(\.name).joined(separator: ", "))
-        }
+        let found: Template
         do {
-            _ = try TemplateRenderer.render(found, variables: variables, builtIns: .sample)
+            found = try BroadcastCheck.check(template: template, variables: variables, plan: plan, audience: audience,
+                                             templates: templates, queues: queues)
         } catch {
-            throw refuse("--var: \(error.description)")
-        }
-        if let problem = plan.problem { throw refuse("--plan: \(problem)") }
-        if let problem = audience.problem { throw refuse("--audience: \(problem)") }
-        for (index, step) in plan.steps.enumerated() {
-            let place = "--plan step \(index + 1)"
-            if let channel = TemplateChannel(rawValue: step.channel), !found.has(channel) {
-                throw refuse("\(place): template '\(found.name)' has no \(channel.file) for channel \(step.channel)")
+            let place = switch error.place {
+            case .template: ""
+            case .variables: error.code == .templateError ? "--var: " : ""
+            case .plan: "--plan: "
+            case .audience: "--audience: "
+            case .step(let index): "--plan step \(index + 1): "
             }
-            guard let queue = queues.queue(named: step.queue) else {
-                throw refuse("\(place): no queue '\(step.queue)'; queues: "
-                             + queues.queues.map(\.name).sorted().joined(separator: ", "))
-            }
-            guard queue.channel.rawValue == step.channel else {
-                throw refuse("\(place): queue '\(step.queue)' sends \(queue.channel.rawValue), not \(step.channel)")
-            }
+            throw CommandFailure(.dataError, place + error.message)
         }
         return NewBroadcast(committeeID: committee, kind: kind ?? BroadcastKind(rawValue: found.kind.rawValue) ?? .notice,
                             template: found.name, variables: variables, audience: audience, plan: plan,
                             activityID: activityID, priority: priority, scheduledAt: scheduledAt?.unixMilliseconds,
                             idempotencyKey: idempotencyKey)
-    }
-
-    /// Whether a broadcast found by its idempotency key was made by the same request.
-    func matches(_ stored: Broadcast, _ new: NewBroadcast) -> Bool {
-        stored.kind == new.kind && stored.template == new.template && stored.variables == new.variables
-            && stored.audience == new.audience && stored.plan == new.plan && stored.activityID == new.activityID
     }
 }

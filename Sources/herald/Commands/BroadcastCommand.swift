@@ -103,7 +103,7 @@ enum BroadcastCommand {
                     let owner = try LocalDatabase.committee(committee, db: db)
                     let new = try request.validated(committee: owner.id, templates: templates, queues: queues)
                     let result = try BroadcastStore.create(new, at: now, db: db)
-                    if !result.created, !request.matches(result.broadcast, new) {
+                    if !result.created, !BroadcastCheck.sameRequest(result.broadcast, new) {
                         throw CommandFailure(.dataError, "idempotency key '\(new.idempotencyKey ?? "")' was used for "
                                              + "broadcast \(result.broadcast.id) with a different request; use a new key "
                                              + "for a new broadcast")
