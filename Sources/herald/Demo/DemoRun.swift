@@ -6,7 +6,6 @@ import HeraldDispatch
 import HeraldServer
 import HeraldSim
 import HeraldStore
-import Synchronization
 
 /// `herald demo`: the gateway simulator and Herald (dispatcher and server)
 /// on loopback over a fresh database, a generated neighbourhood, and one
@@ -96,16 +95,18 @@ final class DemoRun {
         report("Herald on \(herald), gateway simulator on \(simulator.baseURL), database \(options.path)")
 
         // What committee staff do: the roster, the activity, the invitation.
-        let api = DemoAPI(client: client, base: herald, token: token)
+        let api = try RemoteAPI(url: herald, token: token)
+        struct Created: Decodable { var id: Int64 }
         let neighbourhood = DemoNeighbourhood(count: options.residents, seed: options.seed)
-        try api.post("/v1/residents", Residents(residents: neighbourhood.residents))
+        _ = try api.post("/v1/residents", json: Residents(residents: neighbourhood.residents), as: RosterReport.self)
         report("阳光新村: \(neighbourhood.residents.count) residents, \(neighbourhood.elderly) elderly who prefer a call, "
                + "\(neighbourhood.withMiniProgram) on the mini program")
         let startsAt = DemoDate.text(startedAt.addingTimeInterval(3 * 86_400 + 30 * 60))
-        let activity = try api.post("/v1/activities", NewActivity(
-            title: Self.activityTitle, place: "小区东门广场", startsAt: startsAt, capacity: options.places))
-        let broadcast = try api.post("/v1/broadcasts", NewInvitation(activityID: activity.id, places: options.places,
-                                                                     time: DemoDate.chinese(startedAt.addingTimeInterval(3 * 86_400 + 30 * 60))))
+        let activity = try api.post("/v1/activities", json: NewActivity(
+            title: Self.activityTitle, place: "小区东门广场", startsAt: startsAt, capacity: options.places), as: Created.self)
+        let time = DemoDate.chinese(startedAt.addingTimeInterval(3 * 86_400 + 30 * 60))
+        let broadcast = try api.post("/v1/broadcasts", json: NewInvitation(activityID: activity.id, places: options.places,
+                                                                           time: time), as: Created.self)
         report("Published \"\(Self.activityTitle)\" (\(options.places) places) as broadcast \(broadcast.id): "
                + "mini program first, SMS after 30 minutes, then a call after an hour")
 
@@ -220,34 +221,5 @@ enum DemoDate {
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         let parts = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
         return String(format: "%d月%d日 %02d:%02d", parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
-    }
-}
-
-/// The demo's calls to Herald's API, as a committee's console makes them.
-struct DemoAPI {
-    struct Created: Decodable { var id: Int64 }
-
-    let client: HTTPClient
-    let base: String
-    let token: String
-
-    @discardableResult
-    func post(_ path: String, _ body: some Encodable) throws -> Created {
-        let request = HTTPRequest(method: .post, url: base + path,
-                                  headers: [HTTPHeader("Authorization", "Bearer \(token)"),
-                                            HTTPHeader("Content-Type", "application/json")],
-                                  body: Array(try JSONEncoder().encode(body)))
-        let done = DispatchSemaphore(value: 0)
-        let result = Mutex<Result<HTTPResponse, HTTPClientError>?>(nil)
-        client.execute(request) { answer in
-            result.withLock { $0 = answer }
-            done.signal()
-        }
-        done.wait()
-        let response = try result.withLock { try $0!.get() }
-        guard (200..<300).contains(response.status) else {
-            throw CommandFailure(.software, "POST \(path) answered \(response.status): \(response.text)")
-        }
-        return (try? JSONDecoder().decode(Created.self, from: Data(response.body))) ?? Created(id: 0)
     }
 }
