@@ -75,6 +75,8 @@ extension ServerContext {
                    byQueue.map { ($0.1, Double($0.0.concurrency)) })
         out.family("herald_rate_limit_per_second", "gauge", "The queue's configured sends per second.",
                    byQueue.map { ($0.1, $0.0.rate) })
+        out.family("herald_queue_window_open", "gauge", "1 inside the queue's sending window, 0 outside it (due jobs wait by design).",
+                   byQueue.map { ($0.1, $0.0.windowOpen ? 1 : 0) })
         out.family("herald_dispatcher_snapshot_age_seconds", "gauge", "Age of the dispatcher numbers above (0 in process; large: the dispatcher stopped).",
                    byQueue.map { ($0.1, dispatcher == nil ? max(0, now.timeIntervalSince($0.0.updatedAt)) : 0) })
 
