@@ -85,6 +85,27 @@ import Testing
         #expect(state == Int64(DeliveryState.confirmed.rawValue))
     }
 
+    @Test func aLateOneIsAnsweredOnceWithTheActivityFullTemplate() throws {
+        let c = try Committee(phones: ["13800000001", "13800000002"])
+        let activity = try c.activity(capacity: 1)
+        let (invitation, _) = try c.sendSMS(kind: .invitation, activity: activity)
+        _ = try c.reply("13800000001", "1")
+        #expect(try c.reply("13800000002", "1").action == .activityFull(activity: activity))
+        #expect(try c.reply("13800000002", "报名").action == .activityFull(activity: activity))
+        let late = try #require(c.residents["13800000002"])
+        let replies = try c.queue.writer.withConnection { db in
+            try db.prepare("SELECT id FROM broadcasts WHERE template = 'activity-full'").rows([]) { $0.int64(0) }
+                .compactMap { try BroadcastStore.find(id: $0, db: db) }
+        }
+        // One reply, however often the resident tries: to them alone, by SMS through the invitation's SMS queue.
+        #expect(replies.count == 1)
+        let reply = try #require(replies.first)
+        #expect(reply.audience == .residents([late]))
+        #expect(reply.plan.steps.map { "\($0.channel) \($0.queue)" } == ["sms kannel-sms"])
+        #expect(reply.kind == .notice && reply.activityID == nil && reply.id != invitation)
+        #expect(try c.signedUp(activity) == (1, 1))
+    }
+
     @Test func theLastPlaceGoesOnceAndLaterOnesHearTheActivityIsFull() throws {
         let c = try Committee(phones: ["13800000001", "13800000002", "13800000003"])
         let activity = try c.activity(capacity: 1)

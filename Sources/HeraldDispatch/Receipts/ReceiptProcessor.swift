@@ -87,7 +87,9 @@ public final class ReceiptProcessor: Sendable {
                 try confirm(applied, "signed up", now)
                 if becameFull { result.invitationsCancelled = try activities.cancelPendingInvitations(activity: activity, at: now) }
             case .alreadySignedUp: result.action = .alreadySignedUp(activity: activity)
-            case .full: result.action = .activityFull(activity: activity)
+            case .full:
+                result.action = .activityFull(activity: activity)
+                try replyActivityFull(applied, activity: activity, channel: receipt.channel, now)
             case .closed: result.action = .signUpClosed(activity: activity)
             case .unknownActivity, .unknownResident, .wrongCommittee: result.action = .orphan
             }
@@ -139,6 +141,33 @@ public final class ReceiptProcessor: Sendable {
             try DeliverySteps.advance(delivery: delivery, after: position.step, reason: reason, at: at, queue: queue, db: db)
         }
     }
+
+    /// A "1" that came after the last place went: the resident is told,
+    /// once per activity, with the `activity-full` template on the channel
+    /// they answered on (a key press is answered by SMS), through the queue
+    /// the invitation's plan uses for it. A one-step broadcast to that
+    /// resident, so quiet hours, caps and receipts apply as to any message.
+    /// Nothing when the plan has no such step.
+    private func replyActivityFull(_ applied: AppliedReceipt, activity: Int64, channel: String, _ now: Date) throws {
+        guard let broadcast = applied.broadcastID, let resident = applied.residentID else { return }
+        let replyChannel = channel == "voice" ? "sms" : channel
+        guard replyChannel == "sms" else { return }
+        try queue.writer.write { db in
+            guard let invitation = try BroadcastStore.find(id: broadcast, db: db),
+                  let step = invitation.plan.steps.first(where: { $0.channel == replyChannel }) else { return }
+            _ = try BroadcastStore.create(
+                NewBroadcast(committeeID: invitation.committeeID, kind: .notice, template: Self.activityFullTemplate,
+                             variables: invitation.variables.filter { ["activity", "time"].contains($0.key) },
+                             audience: .residents([resident]),
+                             plan: ChannelPlan(steps: [ChannelPlan.Step(channel: replyChannel, queue: step.queue)]),
+                             priority: invitation.priority,
+                             idempotencyKey: "activity-full-\(activity)-resident-\(resident)"),
+                at: now.unixMilliseconds, db: db)
+        }
+    }
+
+    /// The template that tells a resident the places are gone.
+    public static let activityFullTemplate = "activity-full"
 
     private func confirm(_ applied: AppliedReceipt, _ reason: String, _ now: Date) throws {
         guard let delivery = applied.deliveryID else { return }

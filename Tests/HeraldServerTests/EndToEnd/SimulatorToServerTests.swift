@@ -47,63 +47,98 @@ import Testing
         ].map { try QueueConfiguration(decoding: Data($0.utf8), file: "e2e.json") })
     }
 
-    @Test func callbacksDriveDeliveriesAndSignUpsEndToEnd() async throws {
-        // The server knows the queues by name (to check plans); their gateways are not its business.
-        let harness = try ServerHarness(queues: try Self.queues(simulator: "http://127.0.0.1:9", herald: "http://127.0.0.1:9")) {
-            $0.callbackPathSecret = Self.credentials.callbackPathSecret
-            $0.webhookSecret = Array(Self.credentials.webhookSecret.utf8)
-        }
-        defer { harness.stop() }
-        // Everyone answers: a push is signed up for in the mini program, an
-        // SMS is delivered but not replied to, a call is answered with "1".
-        let simulator = try GatewaySimulator(configuration: GatewaySimulator.Configuration(
-            seed: 21, callbackBaseURL: harness.baseURL, credentials: Self.credentials,
-            behaviour: SimulatorBehaviour(deliveryRate: 1, answerRate: 1, keyPress1Rate: 1, keyPress2Rate: 0,
-                                          replyRate: 0, signupRate: 1, callbackDelaySeconds: 1...5,
-                                          frequencyLimits: .none),
-            clock: harness.clock, timeScale: 1_000_000, logger: ServerHarness.silent))
-        defer { simulator.stop() }
-        let client = try HTTPClient(configuration: HTTPClient.Configuration(proxy: ""))
-        defer { client.shutdown() }
-        let dispatcher = try Dispatcher(
-            configuration: Dispatcher.Configuration(
-                queues: try Self.queues(simulator: simulator.baseURL, herald: harness.baseURL),
-                templates: harness.server.context.templates, environment: Self.environment, timing: .manual, seed: 3),
-            jobs: harness.jobs, transport: client, logger: ServerHarness.silent)
-        defer { _ = dispatcher.stop(deadline: 5) }
+    /// Herald's server, the simulator calling it back and a dispatcher
+    /// sending to the simulator, over one `ManualClock`; six residents (the
+    /// first three on the mini program), an activity with `capacity`
+    /// places and an invitation push → SMS → voice, created through the API.
+    /// Everyone answers: a push is signed up for in the mini program, an SMS
+    /// is delivered but not replied to, a call is answered with "1".
+    final class Loop {
+        let harness: ServerHarness
+        let simulator: GatewaySimulator
+        let client: HTTPClient
+        let dispatcher: Dispatcher
+        var activity = 0
+        var broadcast = 0
 
-        // Six residents; the first three use the mini program.
-        let roster = (0..<6).map { index in
-            #"{"external_id": "r\#(index)", "name": "居民\#(index)", "phone": "\#(ServerHarness.phone(committee: harness.committeeA, index: index))""#
-                + (index < 3 ? #", "openid": "oE2E-\#(index)"}"# : "}")
+        init(capacity: Int) throws {
+            // The server knows the queues by name (to check plans); their gateways are not its business.
+            harness = try ServerHarness(queues: try SimulatorToServerTests.queues(simulator: "http://127.0.0.1:9",
+                                                                                  herald: "http://127.0.0.1:9")) {
+                $0.callbackPathSecret = SimulatorToServerTests.credentials.callbackPathSecret
+                $0.webhookSecret = Array(SimulatorToServerTests.credentials.webhookSecret.utf8)
+            }
+            simulator = try GatewaySimulator(configuration: GatewaySimulator.Configuration(
+                seed: 21, callbackBaseURL: harness.baseURL, credentials: SimulatorToServerTests.credentials,
+                behaviour: SimulatorBehaviour(deliveryRate: 1, answerRate: 1, keyPress1Rate: 1, keyPress2Rate: 0,
+                                              replyRate: 0, signupRate: 1, callbackDelaySeconds: 1...5,
+                                              frequencyLimits: .none),
+                clock: harness.clock, timeScale: 1_000_000, logger: ServerHarness.silent))
+            client = try HTTPClient(configuration: HTTPClient.Configuration(proxy: ""))
+            dispatcher = try Dispatcher(
+                configuration: Dispatcher.Configuration(
+                    queues: try SimulatorToServerTests.queues(simulator: simulator.baseURL, herald: harness.baseURL),
+                    templates: harness.server.context.templates, environment: SimulatorToServerTests.environment,
+                    timing: .manual, seed: 3),
+                jobs: harness.jobs, transport: client, logger: ServerHarness.silent)
+            self.capacity = capacity
         }
-        let imported = try await harness.request("POST", "/v1/residents", token: harness.tokenA,
-                                                 body: #"{"residents": [\#(roster.joined(separator: ","))]}"#)
-        #expect(imported.status == 200, "\(imported.text)")
-        let created = try await harness.request("POST", "/v1/activities", token: harness.tokenA,
-                                                body: BroadcastAPITests.activityBody)
-        let activity = try #require(harness.object(created)["id"] as? Int)
-        let broadcast = try await harness.request("POST", "/v1/broadcasts", token: harness.tokenA, body: """
-            {"template": "activity-invitation",
-             "variables": {"activity": "更换灭火器", "time": "12月6日 09:00", "place": "5号楼活动室", "seats": "400"},
-             "audience": {"all": true}, "activity_id": \(activity),
-             "plan": {"steps": [{"channel": "push", "queue": "push", "escalate_after_seconds": 1800},
-                                {"channel": "sms", "queue": "sms", "escalate_after_seconds": 3600},
-                                {"channel": "voice", "queue": "voice"}]}}
-            """)
-        #expect(broadcast.status == 201, "\(broadcast.text)")
-        let id = try #require(harness.object(broadcast)["id"] as? Int)
 
-        // Fan out and send; then let an hour and a half pass in ten-minute steps.
-        dispatcher.start()
-        #expect(dispatcher.settle(timeout: 60))
-        #expect(simulator.waitForCallbacks(timeout: .seconds(30)))
-        for _ in 0..<9 {
-            harness.clock.advance(by: 600)
-            dispatcher.tick()
+        private let capacity: Int
+
+        deinit {
+            _ = dispatcher.stop(deadline: 5)
+            client.shutdown()
+            simulator.stop()
+            harness.stop()
+        }
+
+        /// The roster, the activity and the invitation, through the API.
+        func publish() async throws {
+            let roster = (0..<6).map { index in
+                #"{"external_id": "r\#(index)", "name": "居民\#(index)", "phone": "\#(ServerHarness.phone(committee: harness.committeeA, index: index))""#
+                    + (index < 3 ? #", "openid": "oE2E-\#(index)"}"# : "}")
+            }
+            let imported = try await harness.request("POST", "/v1/residents", token: harness.tokenA,
+                                                     body: #"{"residents": [\#(roster.joined(separator: ","))]}"#)
+            #expect(imported.status == 200, "\(imported.text)")
+            let created = try await harness.request("POST", "/v1/activities", token: harness.tokenA, body: """
+                {"title": "楼道微整治 · 更换灭火器", "place": "5号楼底层活动室", "starts_at": "2026-12-06T09:00:00+08:00",
+                 "capacity": \(capacity)}
+                """)
+            activity = try #require(harness.object(created)["id"] as? Int)
+            let invitation = try await harness.request("POST", "/v1/broadcasts", token: harness.tokenA, body: """
+                {"template": "activity-invitation",
+                 "variables": {"activity": "更换灭火器", "time": "12月6日 09:00", "place": "5号楼活动室", "seats": "\(capacity)"},
+                 "audience": {"all": true}, "activity_id": \(activity),
+                 "plan": {"steps": [{"channel": "push", "queue": "push", "escalate_after_seconds": 1800},
+                                    {"channel": "sms", "queue": "sms", "escalate_after_seconds": 3600},
+                                    {"channel": "voice", "queue": "voice"}]}}
+                """)
+            #expect(invitation.status == 201, "\(invitation.text)")
+            broadcast = try #require(harness.object(invitation)["id"] as? Int)
+        }
+
+        /// Fans out and sends; then lets an hour and a half pass in ten-minute steps.
+        func run() {
+            dispatcher.start()
             #expect(dispatcher.settle(timeout: 60))
             #expect(simulator.waitForCallbacks(timeout: .seconds(30)))
+            for _ in 0..<9 {
+                harness.clock.advance(by: 600)
+                dispatcher.tick()
+                #expect(dispatcher.settle(timeout: 60))
+                #expect(simulator.waitForCallbacks(timeout: .seconds(30)))
+            }
         }
+    }
+
+    @Test func callbacksDriveDeliveriesAndSignUpsEndToEnd() async throws {
+        let loop = try Loop(capacity: 400)
+        let (harness, simulator, dispatcher) = (loop.harness, loop.simulator, loop.dispatcher)
+        try await loop.publish()
+        let (activity, id) = (loop.activity, loop.broadcast)
+        loop.run()
 
         // Every callback the simulator sent was taken.
         let callbacks = simulator.callbacks()
@@ -140,5 +175,28 @@ import Testing
         #expect(text.contains(#"herald_sends_total{queue="voice",channel="voice",outcome="accepted"} 3"#), "\(text)")
         #expect(text.contains(#"herald_enqueue_to_accepted_seconds_count{queue="sms"} 3"#))
         try PromtoolCheck.metrics(text)
+    }
+
+    @Test func aKeyPressAfterTheLastPlaceIsAnsweredByAnActivityFullSMS() async throws {
+        // Four places for six residents who all say yes: three in the mini program
+        // first, then three calls pressing 1, of which only one gets the last place.
+        let loop = try Loop(capacity: 4)
+        try await loop.publish()
+        loop.run()
+        let harness = loop.harness
+        #expect(try harness.signedUp(Int64(loop.activity)) == 4)
+        let late = try harness.count("""
+            SELECT count(*) FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id
+             WHERE d.broadcast_id = ? AND e.kind = 'key'
+            """, [loop.broadcast]) - 1
+        #expect(late >= 1)
+        // Each late resident was sent activity-full by SMS, once, and it was delivered.
+        #expect(try harness.count("SELECT count(*) FROM broadcasts WHERE template = 'activity-full'") == late)
+        #expect(try harness.count("""
+            SELECT count(*) FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
+             WHERE b.template = 'activity-full' AND d.channel = 'sms' AND d.state = 2
+            """) == late)
+        let texts = loop.simulator.requests().filter { $0.gateway == .kannel && $0.sent }
+        #expect(texts.count == 3 + late, "three invitations by SMS, then the replies")
     }
 }
