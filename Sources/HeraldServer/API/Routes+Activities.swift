@@ -3,12 +3,22 @@ import HeraldCore
 import HeraldHTTP
 import HeraldStore
 
-struct NewActivityBody: APIBody {
-    var title: String
-    var place: String?
-    var startsAt: String
-    var signupDeadline: String?
-    var capacity: Int
+/// The body of `POST /v1/activities`; the CLI and the demo send it too.
+public struct NewActivityBody: APIBody, Codable, Sendable {
+    public var title: String
+    public var place: String?
+    /// RFC 3339 with an offset, e.g. `2026-12-06T09:00:00+08:00`.
+    public var startsAt: String
+    public var signupDeadline: String?
+    public var capacity: Int
+
+    public init(title: String, place: String?, startsAt: String, signupDeadline: String? = nil, capacity: Int) {
+        self.title = title
+        self.place = place
+        self.startsAt = startsAt
+        self.signupDeadline = signupDeadline
+        self.capacity = capacity
+    }
 
     enum CodingKeys: String, CodingKey {
         case title, place, capacity

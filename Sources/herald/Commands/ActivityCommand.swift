@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldServer
 import HeraldStore
 
 /// `herald activity create|show|list`: activities with a limited number of
@@ -43,21 +44,6 @@ enum ActivityCommand {
         ] + CommandTarget.options,
         run: { invocation in try list(invocation) })
 
-    /// The JSON body of `POST /v1/activities`.
-    struct Body: Encodable {
-        var title: String
-        var place: String?
-        var startsAt: String
-        var signupDeadline: String?
-        var capacity: Int
-
-        enum CodingKeys: String, CodingKey {
-            case title, place, capacity
-            case startsAt = "starts_at"
-            case signupDeadline = "signup_deadline"
-        }
-    }
-
     static func create(_ invocation: Invocation) throws -> ExitCode {
         func usage(_ message: String) -> UsageError { UsageError(message: message, command: invocation.command) }
         guard let title = invocation.value("--title") else { throw usage("--title is required: the name residents see") }
@@ -76,7 +62,7 @@ enum ActivityCommand {
         switch try CommandTarget.resolve(invocation) {
         case .remote(let api):
             activity = try api.post("/v1/activities", query: try api.committeeQuery(committee),
-                                    json: Body(title: title, place: place, startsAt: CommandTime.apiText(startsAt),
+                                    json: NewActivityBody(title: title, place: place, startsAt: CommandTime.apiText(startsAt),
                                                signupDeadline: deadline.map(CommandTime.apiText), capacity: capacity),
                                     as: ActivityReport.self)
         case .local:

@@ -102,7 +102,7 @@ final class DemoRun {
         report("阳光新村: \(neighbourhood.residents.count) residents, \(neighbourhood.elderly) elderly who prefer a call, "
                + "\(neighbourhood.withMiniProgram) on the mini program")
         let startsAt = DemoDate.text(startedAt.addingTimeInterval(3 * 86_400 + 30 * 60))
-        let activity = try api.post("/v1/activities", json: NewActivity(
+        let activity = try api.post("/v1/activities", json: NewActivityBody(
             title: Self.activityTitle, place: "小区东门广场", startsAt: startsAt, capacity: options.places), as: Created.self)
         let time = DemoDate.chinese(startedAt.addingTimeInterval(3 * 86_400 + 30 * 60))
         let broadcast = try api.post("/v1/broadcasts", json: NewInvitation(activityID: activity.id, places: options.places,
@@ -174,14 +174,6 @@ final class DemoRun {
     // MARK: API bodies
 
     struct Residents: Encodable { var residents: [DemoNeighbourhood.Resident] }
-
-    struct NewActivity: Encodable {
-        var title: String
-        var place: String
-        var startsAt: String
-        var capacity: Int
-        enum CodingKeys: String, CodingKey { case title, place, capacity, startsAt = "starts_at" }
-    }
 
     struct NewInvitation: Encodable {
         struct Plan: Encodable { var steps: [Step] }
