@@ -38,7 +38,7 @@ public final class GatewaySimulator: Sendable {
         do {
             server = try HTTPServer(configuration: HTTPServer.Configuration(
                 host: configuration.host, port: configuration.port, threads: configuration.threads,
-                connectionTimeoutSeconds: 60, logger: configuration.logger)) { request, responder in
+                connectionTimeoutSeconds: 300, logger: configuration.logger)) { request, responder in
                 engine.handle(request, responder)
             }
         } catch {

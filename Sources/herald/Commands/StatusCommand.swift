@@ -544,6 +544,21 @@ extension StatusReport {
         let hours = Int(StatusCommand.recentBroadcasts / 3600)
         let title = "广播 Broadcasts (under way, or finished in the last \(hours == 1 ? "hour" : "\(hours) hours"))"
         guard !broadcasts.isEmpty else { return [title + ": none"] }
+        // The one-resident "places are gone" answers to late sign-ups (ReceiptProcessor)
+        // are summed up in one line rather than a row each.
+        let isReply = { (item: BroadcastStatus) in
+            item.progress.broadcast.template == ReceiptProcessor.activityFullTemplate && item.progress.total <= 1
+        }
+        let replies = broadcasts.filter(isReply)
+        var replyLines: [String] = []
+        if !replies.isEmpty {
+            func count(_ state: DeliveryState) -> Int { replies.reduce(0) { $0 + ($1.progress.byState[state] ?? 0) } }
+            let reached = count(.delivered) + count(.confirmed)
+            replyLines = ["  activity-full answers to late sign-ups: \(replies.count) (\(reached) delivered, "
+                          + "\(count(.sent)) sent, \(count(.queued)) queued, \(count(.failed)) failed)"]
+        }
+        let shown = broadcasts.filter { !isReply($0) }
+        guard !shown.isEmpty else { return [title] + replyLines }
         var table = TextTable([
             .init("#", .right), .init("committee", maxWidth: 14), .init("kind"), .init("template", maxWidth: 20),
             .init("state"), .init("progress"), .init("done", .right), .init("failed", .right),
@@ -551,7 +566,7 @@ extension StatusReport {
         ])
         table.indent = "  "
         let bar = ProgressBar(width: 20, unicode: unicode)
-        for item in broadcasts {
+        for item in shown {
             let progress = item.progress
             let counts = progress.byState
             let segments = Self.barStates.map { ProgressBar.Segment(count: counts[$0.state] ?? 0, style: $0.style) }
@@ -568,7 +583,7 @@ extension StatusReport {
         }
         let legend = Self.barStates.map { "\($0.style.character(unicode: unicode)) \($0.state.name)" }
             .joined(separator: "  ")
-        return [title] + table.rendered() + ["  " + legend]
+        return [title] + table.rendered() + ["  " + legend] + replyLines
     }
 
     func activityLines() -> [String] {

@@ -123,7 +123,7 @@ final class DemoRun {
 
     /// Moves the simulated clock: five seconds at a time while anything is
     /// due, else straight to the next due job (at most ten minutes), until
-    /// the broadcast is done or eight simulated hours have passed.
+    /// every broadcast is done or eight simulated hours have passed.
     private func drive(dispatcher: Dispatcher, simulator: GatewaySimulator, jobs: JobQueue, broadcast: Int64,
                        view: DemoLiveView, activity: Int64) throws {
         // Never past the real clock: `herald status` afterwards reads the run as history.
@@ -136,10 +136,12 @@ final class DemoRun {
         }
         try settle()
         while clock.now() < deadline {
-            let state = try jobs.readers.read { db in
-                try db.cached("SELECT state FROM broadcasts WHERE id = ?").firstRow([broadcast]) { $0.string(0) }
+            // Done when nothing is left to send: the invitation, and the
+            // activity-full answers to late sign-ups it caused.
+            let open = try jobs.readers.read { db in
+                try db.scalarInt("SELECT count(*) FROM broadcasts WHERE state NOT IN ('done', 'cancelled')") ?? 0
             }
-            if state == "done" || state == "cancelled" { break }
+            if open == 0 { break }
             let now = clock.now()
             if now.timeIntervalSince(lastView) >= 300 {
                 view.show(try DemoProgress.read(jobs: jobs, broadcast: broadcast, activity: activity), at: now)

@@ -3,10 +3,15 @@ import HeraldCore
 import HeraldHTTP
 
 /// A loopback HTTPServer on a free port that logs nowhere; stopped by the caller.
+///
+/// Idle connections stay open for five minutes: on a loaded 2-core machine a
+/// test's next request can come more than the default 30 s after its last,
+/// and a keep-alive test must see the client reuse its connection, not the
+/// server close it.
 func startTestServer(maxBodyBytes: Int = 1 << 20,
                      handler: @escaping HTTPServer.Handler) throws -> HTTPServer {
     try HTTPServer(configuration: HTTPServer.Configuration(
-        host: "127.0.0.1", port: 0, threads: 2, maxBodyBytes: maxBodyBytes,
+        host: "127.0.0.1", port: 0, threads: 2, connectionTimeoutSeconds: 300, maxBodyBytes: maxBodyBytes,
         logger: Logger(label: "test-server", system: LoggingSystem(sink: { _ in }))), handler: handler)
 }
 
