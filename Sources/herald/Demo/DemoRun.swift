@@ -153,6 +153,11 @@ final class DemoRun {
             dispatcher.tick()
             try settle()
         }
+        // A last minute for the receipts of the final sends: a gateway's
+        // callback may be scheduled only just after its send settled.
+        clock.advance(by: 60)
+        dispatcher.tick()
+        try settle()
     }
 
     /// Removes an earlier demo's database; refuses any other file.
