@@ -4,33 +4,18 @@ import HeraldHTTP
 import HeraldStore
 
 extension Routes {
-    /// `GET /v1/status` (admin): every queue's job counts and the
-    /// dispatcher's limiters, read as `herald status` reads them (its JSON adds
-    /// broadcasts and activities).
+    /// `GET /v1/status` (admin): the report `herald status` shows, the same
+    /// JSON as `herald status --json` (`StatusReport`), with the dispatcher's
+    /// numbers live when it runs in this process.
     mutating func addStatusRoutes() {
         add("GET", "/v1/status", .admin) { request in
             let context = request.context
-            struct Status: Encodable {
-                var generatedAt: Date
-                var queues: [QueueStats]
-                var dispatcher: [QueueActivity]
-                var dispatcherInProcess: Bool
-                var committees: Int
-                var broadcastsSending: Int
-            }
             let now = context.clock.now()
-            let status = try context.read { db in
-                Status(generatedAt: now, queues: try QueueStats.read(now: now, db: db),
-                       dispatcher: try context.dispatcherActivity(db: db),
-                       dispatcherInProcess: context.dispatcher != nil,
-                       committees: Int(try db.scalarInt("SELECT count(*) FROM committees") ?? 0),
-                       broadcastsSending: Int(try db.scalarInt(
-                           "SELECT count(*) FROM broadcasts WHERE state IN ('fanning_out', 'sending')") ?? 0))
+            let live = context.dispatcher?.activity()
+            let report = try context.read { db in
+                try StatusReport.read(db: db, name: context.jobs.writer.path, now: now, live: live)
             }
-            let encoder = HTTPServerResponse.jsonEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
-            return try .json(status: 200, encoding: status, encoder: encoder)
+            return .json(status: 200, bytes: Array(try StatusReport.encoder(pretty: false).encode(report)))
         }
     }
 }

@@ -27,6 +27,12 @@ public struct QueueStats: Sendable, Equatable, Codable {
         public var oneMinute = 0
         public var fiveMinutes = 0
         public var fifteenMinutes = 0
+
+        public init(oneMinute: Int = 0, fiveMinutes: Int = 0, fifteenMinutes: Int = 0) {
+            self.oneMinute = oneMinute
+            self.fiveMinutes = fiveMinutes
+            self.fifteenMinutes = fifteenMinutes
+        }
     }
 
     public init(queue: String) { self.queue = queue }
