@@ -23,9 +23,12 @@ let package = Package(
                        providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // glibc calls Swift's Glibc module leaves out (pipe2, posix_spawn's
+        // closefrom and chdir), for HeraldCore's ChildProcess.
+        .systemLibrary(name: "CSystem"),
 
         // Herald's modules; dependency arrows point down, no cycles.
-        .target(name: "HeraldCore"),
+        .target(name: "HeraldCore", dependencies: ["CSystem"]),
         .target(name: "HeraldStore", dependencies: ["HeraldCore", "CSQLite", "CCrypto"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldCore", "CCurl", "CCrypto"]),
         .target(name: "HeraldDispatch", dependencies: ["HeraldCore", "HeraldStore", "HeraldChannels"]),
@@ -42,22 +45,20 @@ let package = Package(
         // A worker that dies on purpose, for the queue's crash test; not installed.
         .executableTarget(name: "herald-crash-drill", dependencies: ["HeraldStore"]),
 
-        // Tests mirror the modules; HeraldTestSupport holds what several test targets share.
-        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
+        // Tests mirror the modules.
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "herald-crash-drill"]),
         .testTarget(name: "HeraldDispatchTests", dependencies: ["HeraldDispatch", "HeraldStore", "HeraldCore",
                                                              "HeraldChannels", "HeraldSim", "HeraldHTTP"]),
         .testTarget(name: "HeraldHTTPTests", dependencies: ["HeraldHTTP", "HeraldCore"]),
-        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldSim", "HeraldHTTP", "HeraldCore",
-                                                               "HeraldTestSupport"],
+        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldSim", "HeraldHTTP", "HeraldCore"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HeraldServerTests", dependencies: ["HeraldServer", "HeraldDispatch", "HeraldStore", "HeraldCore",
                                                              "HeraldChannels", "HeraldSim", "HeraldHTTP"]),
         // Runs the built `herald` binary as a subprocess; depending on the
         // executable target makes `swift test` build it first.
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldStore", "HeraldCore", "HeraldSim",
-                                                        "HeraldTestSupport", "HeraldServer", "HeraldDispatch", "HeraldHTTP"]),
+                                                        "HeraldServer", "HeraldDispatch", "HeraldHTTP"]),
     ]
 )
 

@@ -1,5 +1,5 @@
 import Foundation
-import HeraldTestSupport
+import HeraldCore
 import Testing
 
 /// `herald.json`: what `herald serve` reads before its flags, and what it refuses.
@@ -55,13 +55,13 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(atPath: config) }
         let output = directory + "/serve.log"
-        let pid = try CleanSpawn.start(HeraldProcess.binary, ["serve", "--config", config], environment: [:],
-                                       outputPath: output)
+        let child = try ChildProcess(HeraldProcess.binary, ["serve", "--config", config], environment: [:],
+                                     output: .file(output, append: false), errors: .sameAsOutput)
         let started = ServeShutdownTests.wait(seconds: 30) {
             (try? String(contentsOfFile: output, encoding: .utf8))?.contains("dispatching") == true
         }
-        kill(pid, SIGTERM)
-        let status = CleanSpawn.wait(pid)
+        child.send(SIGTERM)
+        let status = child.wait().code
         #expect(started, "\((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
         #expect(status == 0)
         #expect(FileManager.default.fileExists(atPath: database))

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import Testing
 
 #if canImport(Glibc)
@@ -41,30 +42,17 @@ import Darwin
     }
 
     @Test func printsItsURLFirstAndFinalStatsOnSIGTERM() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: HeraldProcess.binary)
-        process.arguments = ["gateway-sim", "--port", "0", "--seed", "5"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let child = try ChildProcess(HeraldProcess.binary, ["gateway-sim", "--port", "0", "--seed", "5"], errors: .null)
 
         // Blocks until the first line is written; no sleeping.
-        var text = ""
-        while !text.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        #expect(text.hasPrefix("herald gateway-sim: listening on http://127.0.0.1:"))
-        #expect(text.contains("(seed 5; callbacks off"))
+        let first = child.readLine() ?? ""
+        #expect(first.hasPrefix("herald gateway-sim: listening on http://127.0.0.1:"))
+        #expect(first.contains("(seed 5; callbacks off"))
 
-        process.terminate()
-        text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(text.contains("final stats: requests 0"))
+        child.send(SIGTERM)
+        let rest = String(decoding: child.collect().output, as: UTF8.self)
+        #expect(child.wait() == .exited(0))
+        #expect(rest.contains("final stats: requests 0"))
     }
 
     /// A TCP socket listening on a free loopback port, and the port.

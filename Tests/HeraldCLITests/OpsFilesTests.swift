@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import Testing
 
 /// The files in Ops/ are checked by the tools that read them: promtool for the
@@ -19,18 +20,8 @@ import Testing
 
     /// Runs `tool` in the repository root with stdout and stderr together.
     static func run(_ tool: String, _ arguments: [String], in directory: URL = root) throws -> ToolResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return ToolResult(status: process.terminationStatus, output: said)
+        let finished = try ChildProcess.run(tool, arguments, directory: directory.path, mergeErrors: true)
+        return ToolResult(status: finished.status, output: finished.outputText)
     }
 
     /// Debian's prometheus package; `Ops/install-deps.sh --servers` installs it.

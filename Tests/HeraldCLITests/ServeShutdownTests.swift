@@ -1,7 +1,6 @@
 import Foundation
 import HeraldCore
 import HeraldSim
-import HeraldTestSupport
 import Testing
 @testable import HeraldStore
 
@@ -14,17 +13,17 @@ import Testing
 
     /// `herald` started with a clean signal mask, output appended to a file.
     struct Child {
-        let pid: pid_t
+        let process: ChildProcess
 
         init(_ arguments: [String], environment: [String: String], output: String) throws {
-            pid = try CleanSpawn.start(HeraldProcess.binary, arguments, environment: environment, outputPath: output,
-                                       append: true)
+            process = try ChildProcess(HeraldProcess.binary, arguments, environment: environment,
+                                       output: .file(output, append: true), errors: .sameAsOutput)
         }
 
         /// Sends `signal` and waits for the exit status.
         func stop(_ signal: Int32 = SIGTERM) -> Int32 {
-            kill(pid, signal)
-            return CleanSpawn.wait(pid)
+            process.send(signal)
+            return process.wait().code
         }
     }
 

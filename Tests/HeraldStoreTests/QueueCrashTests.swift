@@ -15,25 +15,8 @@ import Testing
     }()
 
     /// Starts the drill and returns once it printed "ready", with the lines read so far.
-    func startDrill(_ arguments: [String]) throws -> (Process, FileHandle) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.drill)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.standardError
-        try process.run()
-        return (process, out.fileHandleForReading)
-    }
-
-    func readLine(_ handle: FileHandle) -> String? {
-        var bytes = Data()
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
-            if byte.first == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(byte)
-        }
+    func startDrill(_ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(Self.drill, arguments, errors: .inherit)
     }
 
     @Test(arguments: ["hold", "grind"])
@@ -44,8 +27,8 @@ import Testing
         let jobs = (0..<300).map { NewJob(queue: "sms", payload: Data("delivery-\($0)".utf8), maxAttempts: 5) }
         var ids = try setup.enqueue(jobs).map(\.id)
 
-        let (child, output) = try startDrill([path, "sms", "200", "30", "50", mode])
-        let ready = readLine(output)
+        let child = try startDrill([path, "sms", "200", "30", "50", mode])
+        let ready = child.readLine()
         #expect(ready == "ready 200")
         var extra = 0
         if mode == "grind" {
@@ -53,16 +36,15 @@ import Testing
             // completes): neither may ever see "database is locked". Then kill
             // the drill in the middle of its stream of commits.
             for round in 0..<5 {
-                #expect(readLine(output)?.hasPrefix("done ") == true)
+                #expect(child.readLine()?.hasPrefix("done ") == true)
                 ids += try setup.enqueue((0..<10).map {
                     NewJob(queue: "sms", payload: Data("late-\(round)-\($0)".utf8), maxAttempts: 5)
                 }).map(\.id)
                 extra += 10
             }
         }
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal)
+        child.send(SIGKILL)
+        #expect(child.wait() == .signalled(SIGKILL))
 
         // A new process's view: its clock is past the dead worker's lease.
         let clock = ManualClock(Date())

@@ -174,26 +174,16 @@ enum TemplatesCommand {
         }) else {
             throw CommandFailure(.unavailable, "--wav needs espeak-ng, which is not installed (apt-get install espeak-ng)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: espeak)
         // Text on stdin, never on the command line: it is the template's, with the sample's values.
-        process.arguments = ["-v", "cmn", "-s", "150", "-w", path, "--stdin"]
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
+        let finished: ChildProcess.Finished
         do {
-            try process.run()
+            finished = try ChildProcess.run(espeak, ["-v", "cmn", "-s", "150", "-w", path, "--stdin"],
+                                            input: .bytes(Array(text.utf8)))
         } catch {
-            throw CommandFailure(.unavailable, "cannot run \(espeak): \(error.localizedDescription)")
+            throw CommandFailure(.unavailable, error.description)
         }
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let reason = said.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
+        guard finished.status == 0 else {
+            let reason = finished.errorText.split(separator: "\n").first.map(String.init) ?? "\(finished.termination)"
             throw CommandFailure(.cannotCreate, "espeak-ng could not write \(path): \(reason)")
         }
     }

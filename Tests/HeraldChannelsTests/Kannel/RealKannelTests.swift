@@ -39,9 +39,9 @@ import Testing
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("herald-kannel-\(UUID().uuidString)").path
         let script = packageRoot.appendingPathComponent("Tests/Scripts").path
         let moURL = "http://127.0.0.1:\(receiver.port)/callbacks/kannel/mo?from=%p&text=%a"
-        let up = try ChildProcess.run("/bin/bash", ["\(script)/kannel-up.sh", state, moURL])
+        let up = try TestScript.run("/bin/bash", ["\(script)/kannel-up.sh", state, moURL])
         defer {
-            _ = try? ChildProcess.run("/bin/bash", ["\(script)/kannel-down.sh", state])
+            _ = try? TestScript.run("/bin/bash", ["\(script)/kannel-down.sh", state])
             try? FileManager.default.removeItem(atPath: state)
         }
         if up.status == 69 {
@@ -82,7 +82,7 @@ import Testing
         #expect(fakeLog.contains("13800000001"))
 
         // A resident's reply reaches the MO get-url as UTF-8.
-        let mo = try ChildProcess.run("/bin/bash", ["\(script)/kannel-mo.sh", state, "13800000002", "10690000", "报名"])
+        let mo = try TestScript.run("/bin/bash", ["\(script)/kannel-mo.sh", state, "13800000002", "10690000", "报名"])
         try #require(mo.status == 0, "kannel-mo.sh failed: \(mo.output)")
         let replies = log.wait(seconds: 20) { $0.contains { $0.path == "/callbacks/kannel/mo" } }
             .filter { $0.path == "/callbacks/kannel/mo" }

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// nginx on a loopback port with TLS and HTTP/2, behind a throwaway CA that
 /// this object makes with the openssl command: the far end for the client's
@@ -8,9 +9,9 @@ final class TLSTestServer {
     let port: UInt16
     let caPath: String
     private let directory: URL
-    private let process: Process
+    private let process: ChildProcess
 
-    private init(port: UInt16, caPath: String, directory: URL, process: Process) {
+    private init(port: UInt16, caPath: String, directory: URL, process: ChildProcess) {
         self.port = port
         self.caPath = caPath
         self.directory = directory
@@ -18,11 +19,8 @@ final class TLSTestServer {
     }
 
     deinit {
-        // SIGKILL, not SIGTERM: a child started from a Dispatch worker thread
-        // inherits its blocked signal mask, and nginx without a master process
-        // never unblocks SIGTERM, so it would wait forever.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        process.wait()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -68,17 +66,13 @@ final class TLSTestServer {
             }
             """
         try configuration.write(toFile: "\(path)/nginx.conf", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-e", "\(path)/error.log", "-p", path, "-c", "\(path)/nginx.conf"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(nginx, ["-e", "\(path)/error.log", "-p", path, "-c", "\(path)/nginx.conf"],
+                                       output: .null, errors: .null)
         let server = TLSTestServer(port: port, caPath: "\(path)/ca.pem", directory: directory, process: process)
         // Ready when the port accepts a connection (bounded: 10 s).
         for _ in 0..<1000 {
             if canConnect(port: port) { return server }
-            guard process.isRunning else { break }
+            guard process.exited() == nil else { break }
             usleep(10_000)
         }
         let log = (try? String(contentsOfFile: "\(path)/error.log", encoding: .utf8)) ?? ""
@@ -86,15 +80,10 @@ final class TLSTestServer {
     }
 
     private static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TLSTestServerError(message: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        let finished = try ChildProcess.run(executable, arguments, mergeErrors: true)
+        guard finished.status == 0 else {
+            throw TLSTestServerError(message: "\(executable) \(arguments.joined(separator: " ")) ended with "
+                                         + "\(finished.termination): \(finished.outputText)")
         }
     }
 

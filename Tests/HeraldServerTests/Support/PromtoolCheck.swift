@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import Testing
 
 /// Runs Prometheus's own checker (`promtool check metrics`, Debian's
@@ -11,20 +12,10 @@ enum PromtoolCheck {
             Issue.record("promtool is not installed: run Ops/install-deps.sh --servers", sourceLocation: sourceLocation)
             return
         }
-        let input = NSTemporaryDirectory() + "herald-metrics-\(UUID().uuidString).txt"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: input))
-        defer { try? FileManager.default.removeItem(atPath: input) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool check metrics: \(said)", sourceLocation: sourceLocation)
+        let finished = try ChildProcess.run(promtool, ["check", "metrics"], input: .bytes(Array(text.utf8)),
+                                            mergeErrors: true)
+        let said = finished.outputText
+        #expect(finished.status == 0, "promtool check metrics: \(said)", sourceLocation: sourceLocation)
         #expect(said.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(said)",
                 sourceLocation: sourceLocation)
     }
