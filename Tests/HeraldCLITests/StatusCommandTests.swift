@@ -17,6 +17,7 @@ import Testing
         var cancelledRecently: Int64 = 0
         var doneRecently: Int64 = 0
         var doneLongAgo: Int64 = 0
+        var reachedNobody: Int64 = 0
         var lunch: Int64 = 0
 
         init() throws {
@@ -76,6 +77,9 @@ import Testing
                 try deliveries(doneRecently, committee: sunny.id, [(.delivered, "sms")], updatedAt: ms(-300))
                 doneLongAgo = try broadcast(sunny.id, "old-notice", state: "done", scheduledAt: ms(-4 * 86400))
                 try deliveries(doneLongAgo, committee: sunny.id, [(.delivered, "sms")], updatedAt: ms(-3 * 86400))
+                // Done without a delivery (everyone opted out): shown while recent, by the time it was due.
+                reachedNobody = try broadcast(sunny.id, "无人可达", state: "done", scheduledAt: ms(-3600))
+                _ = try broadcast(sunny.id, "old-nobody", state: "done", scheduledAt: ms(-3 * 86400))
 
                 func activity(_ committee: Int64, _ title: String, startsAt: Int64?, capacity: Int, signedUp: Int) throws
                     -> Int64 {
@@ -163,7 +167,7 @@ import Testing
 
         let broadcasts = try #require(report["broadcasts"] as? [[String: Any]])
         #expect(broadcasts.compactMap { ($0["id"] as? NSNumber)?.int64Value }
-                == [fixture.sending, fixture.cancelledRecently, fixture.doneRecently])
+                == [fixture.sending, fixture.cancelledRecently, fixture.doneRecently, fixture.reachedNobody])
         let sending = broadcasts[0]
         #expect(sending["committee"] as? String == "阳光社区居委会")
         #expect(sending["template"] as? String == "停水通知")
@@ -178,6 +182,7 @@ import Testing
         #expect(broadcasts[1]["state"] as? String == "cancelled")
         #expect(broadcasts[1]["committee"] as? String == "滨江居委会")
         #expect(broadcasts[2]["last_changed_at"] as? String != nil)
+        #expect(broadcasts[3]["total"] as? Int == 0 && broadcasts[3]["last_changed_at"] as? String != nil)
 
         let activities = try #require(report["activities"] as? [[String: Any]])
         #expect(activities.map { $0["title"] as? String } == ["重阳节敬老午餐", "Tai chi 太极拳"])

@@ -106,6 +106,19 @@ import Testing
         #expect(try c.signedUp(activity) == (1, 1))
     }
 
+    @Test func aLateOneFromAResidentWhoOptedOutOfSMSGetsNoSMS() throws {
+        let c = try Committee(phones: ["13800000001", "13800000002"])
+        let activity = try c.activity(capacity: 1)
+        _ = try c.sendSMS(kind: .invitation, activity: activity)
+        _ = try c.reply("13800000001", "1")
+        _ = try c.reply("13800000002", "TD")
+        #expect(try c.reply("13800000002", "1").action == .activityFull(activity: activity))
+        let replies = try c.queue.writer.withConnection { db in
+            try db.scalarInt("SELECT count(*) FROM broadcasts WHERE template = 'activity-full'")
+        }
+        #expect(replies == 0)
+    }
+
     @Test func theLastPlaceGoesOnceAndLaterOnesHearTheActivityIsFull() throws {
         let c = try Committee(phones: ["13800000001", "13800000002", "13800000003"])
         let activity = try c.activity(capacity: 1)

@@ -147,7 +147,7 @@ public final class ReceiptProcessor: Sendable {
     /// they answered on (a key press is answered by SMS), through the queue
     /// the invitation's plan uses for it. A one-step broadcast to that
     /// resident, so quiet hours, caps and receipts apply as to any message.
-    /// Nothing when the plan has no such step.
+    /// Nothing when the plan has no such step, or the resident opted out of it.
     private func replyActivityFull(_ applied: AppliedReceipt, activity: Int64, channel: String, _ now: Date) throws {
         guard let broadcast = applied.broadcastID, let resident = applied.residentID else { return }
         let replyChannel = channel == "voice" ? "sms" : channel
@@ -155,6 +155,11 @@ public final class ReceiptProcessor: Sendable {
         try queue.writer.write { db in
             guard let invitation = try BroadcastStore.find(id: broadcast, db: db),
                   let step = invitation.plan.steps.first(where: { $0.channel == replyChannel }) else { return }
+            // A resident who opted out of SMS gets no answer by SMS either
+            // (a broadcast that could reach nobody would only be noise).
+            let optedOut = try db.cached("SELECT 1 FROM opt_outs WHERE resident_id = ?1 AND channel = ?2")
+                .firstRow([resident, replyChannel]) { _ in true } ?? false
+            guard !optedOut else { return }
             _ = try BroadcastStore.create(
                 NewBroadcast(committeeID: invitation.committeeID, kind: .notice, template: Self.activityFullTemplate,
                              variables: invitation.variables.filter { ["activity", "time"].contains($0.key) },

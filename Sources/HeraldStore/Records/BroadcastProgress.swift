@@ -35,7 +35,8 @@ extension BroadcastProgress {
         let since = now - recent
         // Done broadcasts have no end time of their own: their latest
         // delivery update stands in (one index range per broadcast, and only
-        // for those scheduled within the lookback).
+        // for those scheduled within the lookback), or, for one that reached
+        // nobody (everyone opted out), the time it was due.
         let found = try db.cached("""
             SELECT * FROM (
                 SELECT \(BroadcastStore.columns),
@@ -43,7 +44,8 @@ extension BroadcastProgress {
                        (SELECT time_zone FROM committees WHERE id = broadcasts.committee_id),
                        CASE state
                            WHEN 'cancelled' THEN cancelled_at
-                           WHEN 'done' THEN (SELECT max(updated_at) FROM deliveries WHERE broadcast_id = broadcasts.id)
+                           WHEN 'done' THEN coalesce((SELECT max(updated_at) FROM deliveries
+                                                       WHERE broadcast_id = broadcasts.id), scheduled_at)
                        END AS last_changed
                   FROM broadcasts
                  WHERE state IN ('scheduled', 'fanning_out', 'sending', 'cancelled')
