@@ -126,22 +126,11 @@ enum GatewaySimCommand {
     static func run(_ invocation: Invocation) throws -> ExitCode {
         let configuration = try configuration(invocation)
 
-        // Signals arrive as events on a queue of ours, never as handlers
-        // interrupting whatever the process was doing. Set up before
-        // anything is printed: a SIGTERM sent as soon as the URL is read
-        // must not find the signal ignored and no source to report it.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let events = DispatchQueue(label: "herald.gateway-sim.events")
+        // Set up before anything is printed: a SIGTERM sent as soon as the
+        // URL is read waits, pending, for the signal thread.
         let done = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceProtocol] = []
-        for number in [SIGINT, SIGTERM] {
-            let source = DispatchSource.makeSignalSource(signal: number, queue: events)
-            source.setEventHandler { done.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        defer { for source in sources { source.cancel() } }
+        SignalWaiter.start([SIGINT, SIGTERM]) { _ in done.signal() }
+        let events = DispatchQueue(label: "herald.gateway-sim.events")
 
         let simulator: GatewaySimulator
         do {
@@ -160,7 +149,6 @@ enum GatewaySimCommand {
         timer.schedule(deadline: .now() + .seconds(10), repeating: .seconds(10))
         timer.setEventHandler { say("stats: " + simulator.stats().summaryLine) }
         timer.resume()
-        sources.append(timer)
 
         done.wait()
         timer.cancel()

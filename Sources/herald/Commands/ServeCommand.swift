@@ -76,29 +76,19 @@ enum ServeCommand {
         } ?? file.enabledQueues.map(Set.init)
         if let enabled, enabled.isEmpty { throw usage("--queue needs at least one queue name") }
 
-        // Signals become events on our queue, set up before anything starts.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let events = DispatchQueue(label: "herald.serve.signals")
+        // Signals are taken by a thread of their own, set up before anything starts.
         let stopRequested = DispatchSemaphore(value: 0)
-        let signals = SignalCount()
-        var sources: [any DispatchSourceProtocol] = []
-        for number in [SIGINT, SIGTERM] {
-            let source = DispatchSource.makeSignalSource(signal: number, queue: events)
-            source.setEventHandler {
-                if signals.increment() == 1 {
-                    say("herald serve: \(number == SIGINT ? "SIGINT" : "SIGTERM") received; finishing the sends in "
-                        + "flight (a second signal exits at once)")
-                    stopRequested.signal()
-                } else {
-                    say("herald serve: second signal; exiting now (unfinished jobs will be rescued)")
-                    exit(128 + number)
-                }
+        let received = SignalCount()
+        SignalWaiter.start([SIGINT, SIGTERM]) { number in
+            if received.increment() == 1 {
+                say("herald serve: \(number == SIGINT ? "SIGINT" : "SIGTERM") received; finishing the sends in "
+                    + "flight (a second signal exits at once)")
+                stopRequested.signal()
+            } else {
+                say("herald serve: second signal; exiting now (unfinished jobs will be rescued)")
+                exit(128 + number)
             }
-            source.resume()
-            sources.append(source)
         }
-        defer { for source in sources { source.cancel() } }
 
         let listen = try parseListen(setting("--listen", file.listen) ?? "127.0.0.1:8080", usage)
         let path = invocation.values["--db"] ?? ProcessInfo.processInfo.environment["HERALD_DB"] ?? file.database
@@ -236,7 +226,8 @@ enum ServeCommand {
     }
 }
 
-/// Signals seen so far. `@unchecked Sendable`: touched only on the signal queue.
+/// How many stop signals came. `@unchecked Sendable`: only the one
+/// SignalWaiter thread touches it.
 private final class SignalCount: @unchecked Sendable {
     private var count = 0
     func increment() -> Int {

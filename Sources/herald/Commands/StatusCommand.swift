@@ -119,15 +119,8 @@ struct StatusWatch {
     let count: Int?
 
     func run() {
-        signal(SIGINT, SIG_IGN)
         let interrupted = DispatchSemaphore(value: 0)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { interrupted.signal() }
-        source.resume()
-        defer {
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
+        SignalWaiter.start([SIGINT]) { _ in interrupted.signal() }
         let output = Terminal.standardOutput
         let redraws = output.isTerminal && !json
         let unicode = Terminal.speaksUTF8
