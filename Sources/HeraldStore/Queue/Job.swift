@@ -98,6 +98,9 @@ public struct ClaimedJob: Sendable, Equatable {
     public let payload: Data
     /// When the job was enqueued (for the enqueue → accepted latency).
     public let enqueuedAt: Date
+    /// When this attempt claimed it: a gateway's receipt for the attempt
+    /// cannot be older (`SendLedger` looks for receipts that beat the commit).
+    public let claimedAt: Date
     public var id: Int64 { lease.jobID }
     public var attempt: Int { lease.attempt }
 

@@ -300,7 +300,8 @@ public final class JobQueue: Sendable {
                 committee: committee,
                 group: claim.optionalInt64(4),
                 payload: claim.data(5),
-                enqueuedAt: Date(unixMilliseconds: claim.int64(6))))
+                enqueuedAt: Date(unixMilliseconds: claim.int64(6)),
+                claimedAt: Date(unixMilliseconds: now)))
         }
         // RETURNING gives rows in no promised order.
         jobs.sort { ($0.runAt, $0.id) < ($1.runAt, $1.id) }

@@ -48,6 +48,33 @@ public enum ReceiptStore {
                         detail: gatewayID.map { #"{"gateway_id":\#(jsonString($0))}"# }, at: now, db: db)
     }
 
+    /// The reports that beat a send's commit. A gateway may report on a send
+    /// (Kannel's DLR, a call's result) before the group commit has recorded
+    /// that it accepted it; `apply` then found the delivery still queued, or
+    /// in the previous step's state, and could not move it. Called by
+    /// `SendLedger` right after it marks the send sent: the reports on this
+    /// channel since the attempt was claimed move the delivery now, a
+    /// success winning over a failure as in `DeliveryState.canMove`.
+    static func applyEarlyReports(delivery: Int64, channel: String, since: Int64, at now: Int64,
+                                  db: Database) throws {
+        let kinds = try db.cached("""
+            SELECT kind FROM delivery_events
+             WHERE delivery_id = ?1 AND channel = ?2 AND at >= ?3 AND kind IN (?4, ?5, ?6, ?7)
+            """).rows([delivery, channel, since, Self.delivered, Self.answered, Self.failed, Self.notAnswered]) {
+            $0.string(0)
+        }
+        guard !kinds.isEmpty else { return }
+        let reached = kinds.contains(Self.delivered) || kinds.contains(Self.answered)
+        let state: DeliveryState = reached ? .delivered : .failed
+        try db.cached("UPDATE deliveries SET state = ?1, updated_at = ?2 WHERE id = ?3 AND state = ?4")
+            .execute([state.rawValue, now, delivery, DeliveryState.sent.rawValue])
+    }
+
+    private static let delivered = Receipt.Event.delivered.name
+    private static let answered = Receipt.Event.answered.name
+    private static let failed = Receipt.Event.failed("").name
+    private static let notAnswered = Receipt.Event.notAnswered("").name
+
     /// A delivery's events, oldest first: (kind, channel, detail).
     public static func events(of delivery: Int64, db: Database) throws -> [(kind: String, channel: String?, detail: String?)] {
         try db.cached("SELECT kind, channel, detail FROM delivery_events WHERE delivery_id = ? ORDER BY id")

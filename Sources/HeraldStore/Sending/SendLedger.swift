@@ -35,6 +35,8 @@ enum SendLedger {
                                           channel = ?2, gateway_id = coalesce(?3, gateway_id), updated_at = ?4
                      WHERE id = ?5
                     """).execute([step, context.channel, gatewayID, now, context.deliveryID])
+                try ReceiptStore.applyEarlyReports(delivery: context.deliveryID, channel: context.channel,
+                                                   since: result.send.job.claimedAt.unixMilliseconds, at: now, db: db)
                 try ReceiptStore.appendEvent(
                     delivery: context.deliveryID, kind: "sent", channel: context.channel, gateway: result.gateway,
                     detail: "{\"step\":\(step + 1),\"attempt\":\(lease.attempt)"
