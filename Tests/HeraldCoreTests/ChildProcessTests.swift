@@ -63,6 +63,16 @@ import Darwin
         #expect(child.readLine() == nil)
     }
 
+    @Test func aSignalFromAnotherThreadReachesAChildBeingWaitedFor() async throws {
+        let child = try ChildProcess("/bin/sleep", ["60"], output: .null, errors: .null)
+        let waiting = Task.detached { child.wait() }
+        child.send(SIGTERM)
+        #expect(await waiting.value == .signalled(SIGTERM))
+        // Once reaped, a signal goes nowhere (never to a recycled pid).
+        child.send(SIGKILL)
+        #expect(child.exited() == .signalled(SIGTERM))
+    }
+
     @Test func aLastLineWithoutANewlineIsALine() throws {
         let child = try ChildProcess("/bin/sh", ["-c", "printf 'one\\n\\ntwo'"])
         #expect(child.readLine() == "one")

@@ -299,16 +299,24 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits for the child to end (once; later calls return the same).
+    ///
+    /// The wait itself leaves the child unreaped (`WNOWAIT`) and holds no
+    /// lock, so `send` from another thread meanwhile is neither blocked nor
+    /// able to reach a recycled pid; the reaping is `exited()`'s.
     @discardableResult
     public func wait() -> Termination {
-        lock.lock()
-        defer { lock.unlock() }
-        if let ended { return ended }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let termination = ChildProcess.termination(status)
-        ended = termination
-        return termination
+        var info = siginfo_t()
+        while true {
+            if let ended = exited() { return ended }
+            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno != EINTR {
+                // Not our child any more (reaped elsewhere): nothing to wait for.
+                lock.lock()
+                defer { lock.unlock() }
+                let unknown = ended ?? .exited(-1)
+                ended = unknown
+                return unknown
+            }
+        }
     }
 
     /// How the child ended, or nil while it runs (never blocks).

@@ -157,9 +157,7 @@ public final class ReceiptProcessor: Sendable {
                   let step = invitation.plan.steps.first(where: { $0.channel == replyChannel }) else { return }
             // A resident who opted out of SMS gets no answer by SMS either
             // (a broadcast that could reach nobody would only be noise).
-            let optedOut = try db.cached("SELECT 1 FROM opt_outs WHERE resident_id = ?1 AND channel = ?2")
-                .firstRow([resident, replyChannel]) { _ in true } ?? false
-            guard !optedOut else { return }
+            guard try !OptOutStore.isOptedOut(resident: resident, channel: .sms, db: db) else { return }
             _ = try BroadcastStore.create(
                 NewBroadcast(committeeID: invitation.committeeID, kind: .notice, template: Self.activityFullTemplate,
                              variables: invitation.variables.filter { ["activity", "time"].contains($0.key) },

@@ -54,10 +54,13 @@ public final class OptOutStore: Sendable {
     }
 
     public func isOptedOut(resident: Int64, channel: OptOutChannel) throws -> Bool {
-        try readers.read { db in
-            try db.cached("SELECT 1 FROM opt_outs WHERE resident_id = ?1 AND channel = ?2")
-                .firstRow([resident, channel.rawValue]) { _ in true } ?? false
-        }
+        try readers.read { db in try Self.isOptedOut(resident: resident, channel: channel, db: db) }
+    }
+
+    /// The same, on a connection the caller holds (inside its transaction).
+    public static func isOptedOut(resident: Int64, channel: OptOutChannel, db: Database) throws -> Bool {
+        try db.cached("SELECT 1 FROM opt_outs WHERE resident_id = ?1 AND channel = ?2")
+            .firstRow([resident, channel.rawValue]) { _ in true } ?? false
     }
 
     /// The residents of `committee` opted out of any of `channels`, each with
