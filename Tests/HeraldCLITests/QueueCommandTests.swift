@@ -47,6 +47,37 @@ import Testing
         #expect(again.stdout.contains("was not paused"))
     }
 
+    @Test func remotePauseListAndResumeNeedAnAdminToken() throws {
+        let f = try CommandFixture()
+        let server = try RemoteServer(f)
+        try f.jobs.enqueue([NewJob(queue: "alibaba-ivr", payload: Data("call".utf8))])
+
+        let paused = try server.run(["queue", "pause", "alibaba-ivr", "--reason", "线路维护至18:00"], token: server.adminToken)
+        #expect(paused.status == 0, "\(paused.stderr)")
+        #expect(paused.stdout.contains("paused queue alibaba-ivr: 线路维护至18:00"))
+        #expect(try f.jobs.pausedReason(queue: "alibaba-ivr") == "线路维护至18:00")
+
+        let listed = try server.run(["queue", "list"], token: server.adminToken)
+        let row = try #require(listed.stdout.split(separator: "\n").first { $0.hasPrefix("alibaba-ivr") })
+        #expect(row.contains("paused") && row.contains("线路维护至18:00"))
+        let json = try server.run(["queue", "list", "--json"], token: server.adminToken)
+        let entries = try #require(try json.json()["queues"] as? [[String: Any]])
+        #expect(entries.contains { $0["queue"] as? String == "alibaba-ivr" && $0["available"] as? Int == 1 })
+
+        // A committee's token may not stop every committee's calls.
+        let refused = try server.run(["queue", "resume", "alibaba-ivr"])
+        #expect(refused.status == 77 && refused.errorLines.count == 1, "\(refused.stderr)")
+        #expect(try f.jobs.pausedReason(queue: "alibaba-ivr") == "线路维护至18:00")
+        let typo = try server.run(["queue", "resume", "alibaba-ivx"], token: server.adminToken)
+        #expect(typo.status == 66 && typo.stderr.contains("no queue 'alibaba-ivx'"))
+        let localOnly = try server.run(["queue", "list", "--queues", CommandFixture.queues], token: server.adminToken)
+        #expect(localOnly.status == 64 && localOnly.stderr.contains("--queues is for the local database"))
+
+        let resumed = try server.run(["queue", "resume", "alibaba-ivr"], token: server.adminToken)
+        #expect(resumed.status == 0 && resumed.stdout.contains("resumed queue alibaba-ivr"), "\(resumed.stderr)")
+        #expect(try f.jobs.pausedReason(queue: "alibaba-ivr") == nil)
+    }
+
     @Test func badInputSaysWhatAndWhereInOneLine() throws {
         let f = try CommandFixture()
         let queues = ["--queues", CommandFixture.queues]

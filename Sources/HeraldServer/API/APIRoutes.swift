@@ -1,6 +1,6 @@
 extension Routes {
     /// The `/v1` API: committees (admin), residents, broadcasts, activities,
-    /// sign-up cancellation by staff, templates and status (admin). The
+    /// sign-up cancellation by staff, templates, status and queues (admin). The
     /// mini program's signed sign-up webhook is registered with the callbacks.
     mutating func addAPIRoutes() {
         addCommitteeRoutes()
@@ -9,5 +9,6 @@ extension Routes {
         addActivityRoutes()
         addTemplateRoutes()
         addStatusRoutes()
+        addQueueRoutes()
     }
 }
