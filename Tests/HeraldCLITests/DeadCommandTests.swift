@@ -47,6 +47,46 @@ import Testing
         }
     }
 
+    @Test func remoteListShowRetryAndPurgeNeedAnAdminToken() throws {
+        let f = try CommandFixture()
+        let server = try RemoteServer(f)
+        let other = try deadJob(f)
+        let (job, _) = try deadSend(f)
+        let admin = server.adminToken
+
+        let local = try f.run(["dead", "list", "--json"])
+        let remote = try server.run(["dead", "list", "--json"], token: admin)
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(try remote.json()["total"] as? Int == 2)
+        #expect(remote.stdout == local.stdout, "the same view either way")
+
+        let shown = try server.run(["dead", "show", "\(job)"], token: admin)
+        #expect(shown.status == 0 && shown.stdout.contains("invalid destination"), "\(shown.stderr)")
+        #expect(shown.stdout.contains("138****") && shown.stdout.range(of: #"1[3-9]\d{9}"#, options: .regularExpression) == nil)
+        #expect(shown.stdout == (try f.run(["dead", "show", "\(job)"])).stdout)
+
+        // A committee's token sees no queue's dead letters.
+        let refused = try server.run(["dead", "list"])
+        #expect(refused.status == 77 && refused.errorLines.count == 1, "\(refused.stderr)")
+
+        let retried = try server.run(["dead", "retry", "\(job)"], token: admin)
+        #expect(retried.status == 0 && retried.stdout.contains("job \(job) is pending again"), "\(retried.stderr)")
+        #expect(try state(f, job).state == 0)
+        let notDead = try server.run(["dead", "retry", "\(job)"], token: admin)
+        #expect(notDead.status == 65 && notDead.stderr.contains("job \(job) is not dead: it is pending"), "\(notDead.stderr)")
+        let missing = try server.run(["dead", "show", "999999"], token: admin)
+        #expect(missing.status == 66 && missing.errorLines.count == 1)
+
+        let all = try server.run(["dead", "retry", "--all", "--queue", "tencent-sms"], token: admin)
+        #expect(all.status == 0 && all.stdout.contains("1 dead jobs of queue tencent-sms are pending again"), "\(all.stderr)")
+        #expect(try state(f, other).state == 0)
+
+        _ = try deadJob(f, queue: "alibaba-sms")
+        let purged = try server.run(["dead", "purge", "--all", "--yes"], token: admin)
+        #expect(purged.status == 0 && purged.stdout.contains("deleted 1 dead jobs"), "\(purged.stderr)")
+        #expect(try f.jobs.stats().reduce(0) { $0 + $1.dead } == 0)
+    }
+
     @Test func listAndShowWithoutUnmaskedPhones() throws {
         let f = try CommandFixture()
         let other = try deadJob(f)

@@ -29,6 +29,17 @@ public enum JobState: Int, Sendable, Codable, CaseIterable {
     case cancelled = 4
 
     public var isTerminal: Bool { self == .succeeded || self == .dead || self == .cancelled }
+
+    /// The state as operators read it: "pending", "running", ….
+    public var name: String {
+        switch self {
+        case .pending: "pending"
+        case .running: "running"
+        case .succeeded: "succeeded"
+        case .dead: "dead"
+        case .cancelled: "cancelled"
+        }
+    }
 }
 
 /// A job to enqueue.

@@ -1,18 +1,20 @@
 import Foundation
 import HeraldCore
+import HeraldServer
 import HeraldStore
 
 /// `herald dead list|show|retry|purge`: jobs that used up their attempts or
-/// failed for good, on the local database.
+/// failed for good, on the local database or through a running server
+/// (`--url`, an admin token: dead jobs belong to queues, which serve every
+/// committee).
 enum DeadCommand {
     static let queueOption = OptionSpec.value("--queue", "NAME", "only this queue's dead jobs")
 
     static let listSpec = CommandSpec(
         path: ["dead", "list"],
         summary: "List dead jobs, most recently died first",
-        options: [DatabaseOption.spec, queueOption,
-                  .value("--limit", "N", "at most this many", default: "100"),
-                  .flag("--json", "print JSON, for scripts")],
+        options: [queueOption, .value("--limit", "N", "at most this many", default: "100"),
+                  .flag("--json", "print JSON, for scripts")] + CommandTarget.options,
         run: { invocation in try list(invocation) })
 
     static let showSpec = CommandSpec(
@@ -20,7 +22,7 @@ enum DeadCommand {
         summary: "Show a dead job: its last error, every attempt, and the delivery it sends",
         discussion: "The resident's phone number is shown masked (138****0001).",
         positionals: [PositionalSpec(name: "JOB", help: "the job's id (from herald dead list)")],
-        options: [DatabaseOption.spec, .flag("--json", "print JSON, for scripts")],
+        options: [.flag("--json", "print JSON, for scripts")] + CommandTarget.options,
         run: { invocation in try show(invocation) })
 
     static let retrySpec = CommandSpec(
@@ -34,7 +36,7 @@ enum DeadCommand {
             confirmed delivery or an opted-out resident is skipped, not sent.
             """,
         positionals: [PositionalSpec(name: "JOB", help: "the job's id", optional: true)],
-        options: [DatabaseOption.spec, .flag("--all", "every dead job (of --queue, if given)"), queueOption],
+        options: [.flag("--all", "every dead job (of --queue, if given)"), queueOption] + CommandTarget.options,
         run: { invocation in try retry(invocation) })
 
     static let purgeSpec = CommandSpec(
@@ -46,11 +48,10 @@ enum DeadCommand {
             queue. One transaction. The deliveries keep their history; only the job rows
             and their attempt records go.
             """,
-        options: [DatabaseOption.spec,
-                  .value("--older-than", "AGE", "only jobs that died more than AGE ago, e.g. 7d"),
+        options: [.value("--older-than", "AGE", "only jobs that died more than AGE ago, e.g. 7d"),
                   .flag("--all", "every dead job (needs --yes)"),
                   .flag("--yes", "confirm --all"),
-                  queueOption],
+                  queueOption] + CommandTarget.options,
         run: { invocation in try purge(invocation) })
 
     // MARK: list, show
@@ -61,10 +62,19 @@ enum DeadCommand {
             throw CommandFailure(.usage, "--limit must be a whole number of at least 1; got '\(limitText)'")
         }
         let queue = invocation.value("--queue")
-        let dead = DeadLetters(try LocalDatabase.open(invocation))
-        let (jobs, total) = try LocalDatabase.run { (try dead.list(queue: queue, limit: limit), try dead.count(queue: queue)) }
+        let found: DeadJobList
+        switch try CommandTarget.resolve(invocation) {
+        case .remote(let api):
+            found = try api.get("/v1/dead", query: [("queue", queue), ("limit", String(limit))], as: DeadJobList.self)
+        case .local:
+            let dead = DeadLetters(try LocalDatabase.open(invocation))
+            found = try LocalDatabase.run {
+                DeadJobList(total: try dead.count(queue: queue), dead: try dead.list(queue: queue, limit: limit).map(DeadJobView.init))
+            }
+        }
+        let (jobs, total) = (found.dead, found.total)
         if invocation.flag("--json") {
-            print(try CommandJSON.text(DeadList(total: total, dead: jobs.map { DeadJobReport($0) })))
+            print(try CommandJSON.text(found))
             return .ok
         }
         guard !jobs.isEmpty else {
@@ -73,9 +83,8 @@ enum DeadCommand {
         }
         var rows = [["job", "queue", "attempts", "died", "committee", "broadcast", "last error"]]
         for job in jobs {
-            rows.append(["\(job.id)", job.queue, "\(job.attempts)/\(job.maxAttempts)",
-                         job.finishedAt.map { CommandTime.display(Date(unixMilliseconds: $0)) } ?? "-",
-                         "\(job.committee)", job.group.map(String.init) ?? "-", Self.short(job.lastError ?? "-")])
+            rows.append(["\(job.id)", job.queue, "\(job.attempts)/\(job.maxAttempts)", CommandTime.display(job.diedAt),
+                         "\(job.committee)", job.broadcast.map(String.init) ?? "-", Self.short(job.lastError ?? "-")])
         }
         print(TextColumns.lines(rows, numeric: [0, 4, 5]).joined(separator: "\n"))
         if total > jobs.count { print("showing \(jobs.count) of \(total) dead jobs (--limit N for more)") }
@@ -84,14 +93,18 @@ enum DeadCommand {
 
     static func show(_ invocation: Invocation) throws -> ExitCode {
         let id = try jobID(invocation.positional(0))
-        let dead = DeadLetters(try LocalDatabase.open(invocation))
-        let detail: DeadJob.Detail
-        switch try LocalDatabase.run({ try dead.lookup(id) }) {
-        case .dead(let found): detail = found
-        case .notDead(let state): throw CommandFailure(.dataError, "job \(id) is not dead: it is \(Self.name(state))")
-        case .notFound: throw CommandFailure(.noInput, "no job \(id)")
+        let report: DeadJobReport
+        switch try CommandTarget.resolve(invocation) {
+        case .remote(let api):
+            report = try api.get("/v1/dead/\(id)", as: DeadJobReport.self)
+        case .local:
+            let dead = DeadLetters(try LocalDatabase.open(invocation))
+            switch try LocalDatabase.run({ try dead.lookup(id) }) {
+            case .dead(let found): report = DeadJobReport(found)
+            case .notDead(let state): throw CommandFailure(.dataError, "job \(id) is not dead: it is \(state.name)")
+            case .notFound: throw CommandFailure(.noInput, "no job \(id)")
+            }
         }
-        let report = DeadJobReport(detail)
         print(invocation.flag("--json") ? try CommandJSON.text(report) : report.rendered)
         return .ok
     }
@@ -101,25 +114,39 @@ enum DeadCommand {
     static func retry(_ invocation: Invocation) throws -> ExitCode {
         let all = invocation.flag("--all")
         let queue = invocation.value("--queue")
-        let dead = DeadLetters(try LocalDatabase.open(invocation))
         if let text = invocation.positional(0) {
             guard !all else { throw CommandFailure(.usage, "give a job id or --all, not both") }
             guard queue == nil else { throw CommandFailure(.usage, "--queue goes with --all; a job id names one job") }
             let id = try jobID(text)
-            switch try LocalDatabase.run({ try dead.retry(id) }) {
-            case .retried: print("job \(id) is pending again, due now, attempts reset")
-            case .notDead(let state): throw CommandFailure(.dataError, "job \(id) is not dead: it is \(Self.name(state))")
-            case .notFound: throw CommandFailure(.noInput, "no job \(id)")
-            case .keyHeld(let holder):
-                throw CommandFailure(.dataError, "job \(id) stays dead: job \(holder) sends the same message and is "
-                                     + "still pending or running")
+            switch try CommandTarget.resolve(invocation) {
+            case .remote(let api):
+                _ = try api.post("/v1/dead/\(id)/retry", json: [String: String](), as: DeadRetryView.self)
+            case .local:
+                let dead = DeadLetters(try LocalDatabase.open(invocation))
+                switch try LocalDatabase.run({ try dead.retry(id) }) {
+                case .retried: break
+                case .notDead(let state): throw CommandFailure(.dataError, "job \(id) is not dead: it is \(state.name)")
+                case .notFound: throw CommandFailure(.noInput, "no job \(id)")
+                case .keyHeld(let holder):
+                    throw CommandFailure(.dataError, "job \(id) stays dead: job \(holder) sends the same message and is "
+                                         + "still pending or running")
+                }
             }
+            print("job \(id) is pending again, due now, attempts reset")
             return .ok
         }
         guard all else {
             throw UsageError(message: "say which dead jobs: a job id, or --all", command: invocation.command)
         }
-        let report = try LocalDatabase.run { try dead.retryAll(queue: queue) }
+        let report: DeadRetryView
+        switch try CommandTarget.resolve(invocation) {
+        case .remote(let api):
+            struct Body: Encodable { var queue: String? }
+            report = try api.post("/v1/dead/retry", json: Body(queue: queue), as: DeadRetryView.self)
+        case .local:
+            let dead = DeadLetters(try LocalDatabase.open(invocation))
+            report = DeadRetryView(try LocalDatabase.run { try dead.retryAll(queue: queue) })
+        }
         print("\(report.retried) dead jobs\(queue.map { " of queue \($0)" } ?? "") are pending again, due now")
         for held in report.keyHeld {
             print("job \(held.job) stays dead: job \(held.heldBy) sends the same message and is still pending or running")
@@ -139,9 +166,26 @@ enum DeadCommand {
                                  + "add --yes to confirm")
         }
         let age = try olderThan.map { try CommandTime.duration($0, option: "--older-than") }
-        let jobs = try LocalDatabase.open(invocation)
-        let cutoff = age.map { jobs.clock.now() - $0 }
-        let removed = try LocalDatabase.run { try DeadLetters(jobs).purge(diedBefore: cutoff, queue: queue) }
+        let removed: Int
+        switch try CommandTarget.resolve(invocation) {
+        case .remote(let api):
+            struct Body: Encodable {
+                var olderThanSeconds: Int?
+                var all: Bool?
+                var queue: String?
+                enum CodingKeys: String, CodingKey {
+                    case all, queue
+                    case olderThanSeconds = "older_than_seconds"
+                }
+            }
+            removed = try api.post("/v1/dead/purge", json: Body(olderThanSeconds: age.map { Int($0.rounded(.up)) },
+                                                                all: all ? true : nil, queue: queue),
+                                   as: DeadPurgeView.self).deleted
+        case .local:
+            let jobs = try LocalDatabase.open(invocation)
+            let cutoff = age.map { jobs.clock.now() - $0 }
+            removed = try LocalDatabase.run { try DeadLetters(jobs).purge(diedBefore: cutoff, queue: queue) }
+        }
         print("deleted \(removed) dead jobs" + (queue.map { " of queue \($0)" } ?? "")
               + (olderThan.map { " that died more than \($0) ago" } ?? ""))
         return .ok
@@ -156,24 +200,9 @@ enum DeadCommand {
         return id
     }
 
-    static func name(_ state: JobState) -> String {
-        switch state {
-        case .pending: "pending"
-        case .running: "running"
-        case .succeeded: "succeeded"
-        case .dead: "dead"
-        case .cancelled: "cancelled"
-        }
-    }
-
     /// The first line of `text`, cut to 60 characters.
     static func short(_ text: String) -> String {
         let line = RemoteAPI.oneLine(text)
         return line.count > 60 ? String(line.prefix(59)) + "…" : line
-    }
-
-    private struct DeadList: Encodable {
-        var total: Int
-        var dead: [DeadJobReport]
     }
 }
