@@ -35,6 +35,42 @@ import Testing
         #expect(try TokenStore.authenticate(adminToken, db: db) == .admin)
     }
 
+    @Test func remoteCreateListAndRevokeNeedAnAdminToken() throws {
+        let f = try CommandFixture()
+        let server = try RemoteServer(f)
+        let made = try server.run(["tokens", "create", "--committee", "yangguang", "--name", "小程序后台"],
+                                  token: server.adminToken)
+        #expect(made.status == 0, "\(made.stderr)")
+        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("hrd_") && token.count == 68)
+        #expect(made.stderr.contains("for committee \(f.committee) made; it is shown only this once"))
+        let principal = try f.jobs.readers.read { db in try TokenStore.authenticate(token, db: db) }
+        #expect(principal == .committee(f.committee))
+
+        // The new token works against the server at once, for its own committee.
+        let used = try server.run(["activity", "list"], token: token)
+        #expect(used.status == 0, "\(used.stderr)")
+
+        let listed = try server.run(["tokens", "list", "--committee", "yangguang"], token: server.adminToken)
+        #expect(listed.status == 0 && listed.stdout.contains("小程序后台"), "\(listed.stderr)")
+        #expect(!listed.stdout.contains(token) && !listed.stdout.contains(server.adminToken))
+        #expect(listed.stdout == (try f.run(["tokens", "list", "--committee", "yangguang"])).stdout,
+                "the same listing either way")
+
+        // A committee's token may not make, list or revoke tokens.
+        let refused = try server.run(["tokens", "create", "--admin", "--name", "escalate"], token: token)
+        #expect(refused.status == 77 && refused.errorLines.count == 1, "\(refused.stderr)")
+        let notListed = try server.run(["tokens", "list"])
+        #expect(notListed.status == 77)
+
+        let revoked = try server.run(["tokens", "revoke", String(token.prefix(10))], token: server.adminToken)
+        #expect(revoked.status == 0 && revoked.stdout.contains("revoked"), "\(revoked.stderr)")
+        let after = try f.jobs.readers.read { db in try TokenStore.authenticate(token, db: db) }
+        #expect(after == nil)
+        let unknown = try server.run(["tokens", "revoke", "999999"], token: server.adminToken)
+        #expect(unknown.status == 66 && unknown.errorLines.count == 1)
+    }
+
     @Test func badInvocationsSayWhatIsWrong() throws {
         let both = try HeraldProcess.run(["tokens", "create", "--admin", "--committee", "x", "--name", "n"])
         #expect(both.status == 64)

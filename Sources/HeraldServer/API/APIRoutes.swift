@@ -1,6 +1,6 @@
 extension Routes {
     /// The `/v1` API: committees (admin), residents, broadcasts, activities,
-    /// sign-up cancellation by staff, templates, status, queues and dead letters (admin). The
+    /// sign-up cancellation by staff, templates, status, queues, dead letters and tokens (admin). The
     /// mini program's signed sign-up webhook is registered with the callbacks.
     mutating func addAPIRoutes() {
         addCommitteeRoutes()
@@ -11,5 +11,6 @@ extension Routes {
         addStatusRoutes()
         addQueueRoutes()
         addDeadLetterRoutes()
+        addTokenRoutes()
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import HeraldCore
+import HeraldServer
 import HeraldStore
 
-/// `herald tokens create|list|revoke`: the API's bearer tokens, on the local database.
+/// `herald tokens create|list|revoke`: the API's bearer tokens, on the local
+/// database or through a running server (`--url`, an admin token).
 enum TokensCommand {
     static let createSpec = CommandSpec(
         path: ["tokens", "create"],
@@ -12,24 +14,25 @@ enum TokensCommand {
             calling system's secret store. A committee token sees and changes only that
             committee's residents, broadcasts and activities; an admin token sees status
             and every committee. Give exactly one of --committee and --admin.
+            With --url (an admin token), the server makes it and sends it back once.
             """,
-        options: [DatabaseOption.spec,
-                  .value("--committee", "SLUG|ID", "the committee the token acts for"),
+        options: [.value("--committee", "SLUG|ID", "the committee the token acts for"),
                   .flag("--admin", "an admin token instead"),
-                  .value("--name", "NAME", "who uses it, e.g. \"小程序后台\" (1–60 characters)")],
+                  .value("--name", "NAME", "who uses it, e.g. \"小程序后台\" (1–60 characters)")]
+            + CommandTarget.options,
         run: { invocation in try create(invocation) })
 
     static let listSpec = CommandSpec(
         path: ["tokens", "list"],
         summary: "List API tokens (their prefixes, never the tokens)",
-        options: [DatabaseOption.spec, .value("--committee", "SLUG|ID", "only this committee's tokens")],
+        options: [.value("--committee", "SLUG|ID", "only this committee's tokens")] + CommandTarget.options,
         run: { invocation in try list(invocation) })
 
     static let revokeSpec = CommandSpec(
         path: ["tokens", "revoke"],
         summary: "Revoke an API token by its id or prefix; it stops working at once",
         positionals: [PositionalSpec(name: "TOKEN", help: "the token's id or its prefix (hrd_ and 6 characters)")],
-        options: [DatabaseOption.spec],
+        options: CommandTarget.options,
         run: { invocation in try revoke(invocation) })
 
     static func create(_ invocation: Invocation) throws -> ExitCode {
@@ -38,25 +41,54 @@ enum TokensCommand {
         let committee = invocation.value("--committee")
         guard admin != (committee != nil) else { throw usage("give exactly one of --committee SLUG and --admin") }
         guard let name = invocation.value("--name") else { throw usage("--name is required: say who uses the token") }
-        let made = try withDatabase(invocation) { db in
-            let principal: Principal = try committee.map { .committee(try resolve($0, db: db)) } ?? .admin
-            return try TokenStore.create(for: principal, name: name, at: Date().unixMilliseconds, db: db)
+        let made: TokenView
+        switch try CommandTarget.resolve(invocation) {
+        case .remote(let api):
+            struct Body: Encodable {
+                var name: String
+                var committeeID: Int64?
+                var admin: Bool?
+                enum CodingKeys: String, CodingKey {
+                    case name, admin
+                    case committeeID = "committee_id"
+                }
+            }
+            let committeeID = try api.committeeQuery(committee).first.flatMap { $0.1.flatMap { Int64($0) } }
+            made = try api.post("/v1/tokens", json: Body(name: name, committeeID: committeeID, admin: admin ? true : nil),
+                                as: TokenView.self)
+        case .local:
+            made = try withDatabase(invocation) { db in
+                let principal: Principal = try committee.map { .committee(try resolve($0, db: db)) } ?? .admin
+                let created = try TokenStore.create(for: principal, name: name, at: Date().unixMilliseconds, db: db)
+                return TokenView(created.record, token: created.token)
+            }
         }
-        print(made.token)
-        printError("herald tokens: token \(made.record.id) (\(made.record.prefix)…) for "
-                   + "\(describe(made.record.principal)) made; it is shown only this once")
+        guard let token = made.token else {
+            throw CommandFailure(.software, "the server made token \(made.id) but did not send it; revoke it and try again")
+        }
+        print(token)
+        printError("herald tokens: token \(made.id) (\(made.prefix)…) for \(describe(made)) made; "
+                   + "it is shown only this once")
         return .ok
     }
 
     static func list(_ invocation: Invocation) throws -> ExitCode {
-        let tokens = try withDatabase(invocation) { db in
-            try TokenStore.list(committee: try invocation.value("--committee").map { try resolve($0, db: db) }, db: db)
+        let committee = invocation.value("--committee")
+        let tokens: [TokenView]
+        switch try CommandTarget.resolve(invocation) {
+        case .remote(let api):
+            struct Answer: Decodable { var tokens: [TokenView] }
+            tokens = try api.get("/v1/tokens", query: try api.committeeQuery(committee), as: Answer.self).tokens
+        case .local:
+            tokens = try withDatabase(invocation) { db in
+                try TokenStore.list(committee: try committee.map { try resolve($0, db: db) }, db: db).map { TokenView($0) }
+            }
         }
         if tokens.isEmpty { print("no tokens"); return .ok }
         for token in tokens {
-            let state = token.revokedAt.map { "revoked " + APIDate.text($0) } ?? "active"
-            print("\(token.id)\t\(token.prefix)…\t\(describe(token.principal))\t\(token.name)\t"
-                  + "created \(APIDate.text(token.createdAt))\t\(state)")
+            let state = token.revokedAt.map { "revoked " + $0 } ?? "active"
+            print("\(token.id)\t\(token.prefix)…\t\(describe(token))\t\(token.name)\t"
+                  + "created \(token.createdAt)\t\(state)")
         }
         return .ok
     }
@@ -65,8 +97,18 @@ enum TokensCommand {
         guard let token = invocation.positional(0) else {
             throw UsageError(message: "say which token: its id or prefix", command: invocation.command)
         }
-        let revoked = try withDatabase(invocation) { db in try TokenStore.revoke(token, at: Date().unixMilliseconds, db: db) }
-        guard revoked else { throw CommandFailure(.noInput, "no token '\(token)'") }
+        switch try CommandTarget.resolve(invocation) {
+        case .remote(let api):
+            guard let segment = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["_"])) else {
+                throw CommandFailure(.usage, "TOKEN must be a token's id or prefix; got '\(token)'")
+            }
+            _ = try api.post("/v1/tokens/\(segment)/revoke", json: [String: String](), as: TokenView.self)
+        case .local:
+            let revoked = try withDatabase(invocation) { db in
+                try TokenStore.revoke(token, at: Date().unixMilliseconds, db: db)
+            }
+            guard revoked else { throw CommandFailure(.noInput, "no token '\(token)'") }
+        }
         print("revoked \(token)")
         return .ok
     }
@@ -80,11 +122,8 @@ enum TokensCommand {
                              + (known.isEmpty ? " (there are none yet)" : "; committees: " + known.joined(separator: ", ")))
     }
 
-    private static func describe(_ principal: Principal) -> String {
-        switch principal {
-        case .admin: "admin"
-        case .committee(let id): "committee \(id)"
-        }
+    private static func describe(_ token: TokenView) -> String {
+        token.committee.map { "committee \($0)" } ?? "admin"
     }
 
     /// Opens (and migrates) the database and runs `body` in one write transaction.
@@ -103,14 +142,5 @@ enum TokensCommand {
         } catch let error as RecordError {
             throw CommandFailure(error.code == .notFound ? .noInput : .dataError, error.description)
         }
-    }
-}
-
-/// Unix milliseconds as UTC RFC 3339 text, for listings.
-enum APIDate {
-    static func text(_ milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(unixMilliseconds: milliseconds))
     }
 }
