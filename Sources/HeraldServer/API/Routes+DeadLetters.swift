@@ -53,16 +53,28 @@ public struct DeadPurgeView: Codable, Sendable {
     public var deleted: Int
 }
 
-struct DeadRetryAllBody: APIBody {
-    var queue: String?
+/// The body of `POST /v1/dead/retry`; `herald dead retry --all --url` sends it.
+public struct DeadRetryAllBody: APIBody, Codable, Sendable {
+    public var queue: String?
+
+    public init(queue: String?) {
+        self.queue = queue
+    }
 
     static let fields: JSONFields = .object(["queue": .any])
 }
 
-struct DeadPurgeBody: APIBody {
-    var olderThanSeconds: Int?
-    var all: Bool?
-    var queue: String?
+/// The body of `POST /v1/dead/purge`; `herald dead purge --url` sends it.
+public struct DeadPurgeBody: APIBody, Codable, Sendable {
+    public var olderThanSeconds: Int?
+    public var all: Bool?
+    public var queue: String?
+
+    public init(olderThanSeconds: Int?, all: Bool?, queue: String?) {
+        self.olderThanSeconds = olderThanSeconds
+        self.all = all
+        self.queue = queue
+    }
 
     enum CodingKeys: String, CodingKey {
         case all, queue

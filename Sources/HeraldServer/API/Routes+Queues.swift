@@ -84,8 +84,13 @@ public struct QueueChange: Codable, Sendable {
     }
 }
 
-struct QueuePauseBody: APIBody {
-    var reason: String
+/// The body of `POST /v1/queues/{name}/pause`; `herald queue pause --url` sends it.
+public struct QueuePauseBody: APIBody, Codable, Sendable {
+    public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
 
     static let fields: JSONFields = .object(["reason": .any])
 }

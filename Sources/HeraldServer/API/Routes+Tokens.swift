@@ -53,10 +53,17 @@ public struct TokenView: Codable, Sendable {
     }
 }
 
-struct NewTokenBody: APIBody {
-    var name: String
-    var committeeID: Int64?
-    var admin: Bool?
+/// The body of `POST /v1/tokens`; `herald tokens create --url` sends it.
+public struct NewTokenBody: APIBody, Codable, Sendable {
+    public var name: String
+    public var committeeID: Int64?
+    public var admin: Bool?
+
+    public init(name: String, committeeID: Int64?, admin: Bool?) {
+        self.name = name
+        self.committeeID = committeeID
+        self.admin = admin
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, admin

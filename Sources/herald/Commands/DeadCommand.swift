@@ -141,8 +141,7 @@ enum DeadCommand {
         let report: DeadRetryView
         switch try CommandTarget.resolve(invocation) {
         case .remote(let api):
-            struct Body: Encodable { var queue: String? }
-            report = try api.post("/v1/dead/retry", json: Body(queue: queue), as: DeadRetryView.self)
+            report = try api.post("/v1/dead/retry", json: DeadRetryAllBody(queue: queue), as: DeadRetryView.self)
         case .local:
             let dead = DeadLetters(try LocalDatabase.open(invocation))
             report = DeadRetryView(try LocalDatabase.run { try dead.retryAll(queue: queue) })
@@ -169,18 +168,8 @@ enum DeadCommand {
         let removed: Int
         switch try CommandTarget.resolve(invocation) {
         case .remote(let api):
-            struct Body: Encodable {
-                var olderThanSeconds: Int?
-                var all: Bool?
-                var queue: String?
-                enum CodingKeys: String, CodingKey {
-                    case all, queue
-                    case olderThanSeconds = "older_than_seconds"
-                }
-            }
-            removed = try api.post("/v1/dead/purge", json: Body(olderThanSeconds: age.map { Int($0.rounded(.up)) },
-                                                                all: all ? true : nil, queue: queue),
-                                   as: DeadPurgeView.self).deleted
+            let body = DeadPurgeBody(olderThanSeconds: age.map { Int($0.rounded(.up)) }, all: all ? true : nil, queue: queue)
+            removed = try api.post("/v1/dead/purge", json: body, as: DeadPurgeView.self).deleted
         case .local:
             let jobs = try LocalDatabase.open(invocation)
             let cutoff = age.map { jobs.clock.now() - $0 }

@@ -44,8 +44,7 @@ enum QueueCommand {
         let change: QueueChange
         switch try target(invocation) {
         case .remote(let api):
-            struct Body: Encodable { var reason: String }
-            change = try api.post("/v1/queues/\(try pathSegment(invocation))/pause", json: Body(reason: reason),
+            change = try api.post("/v1/queues/\(try pathSegment(invocation))/pause", json: QueuePauseBody(reason: reason),
                                   as: QueueChange.self)
         case .local:
             let jobs = try LocalDatabase.open(invocation)

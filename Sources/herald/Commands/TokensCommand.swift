@@ -44,17 +44,8 @@ enum TokensCommand {
         let made: TokenView
         switch try CommandTarget.resolve(invocation) {
         case .remote(let api):
-            struct Body: Encodable {
-                var name: String
-                var committeeID: Int64?
-                var admin: Bool?
-                enum CodingKeys: String, CodingKey {
-                    case name, admin
-                    case committeeID = "committee_id"
-                }
-            }
             let committeeID = try api.committeeQuery(committee).first.flatMap { $0.1.flatMap { Int64($0) } }
-            made = try api.post("/v1/tokens", json: Body(name: name, committeeID: committeeID, admin: admin ? true : nil),
+            made = try api.post("/v1/tokens", json: NewTokenBody(name: name, committeeID: committeeID, admin: admin ? true : nil),
                                 as: TokenView.self)
         case .local:
             made = try withDatabase(invocation) { db in
