@@ -136,7 +136,7 @@ extension APIRequest {
     /// nothing, nor make a new queue).
     func knownQueue() throws -> String {
         let name = http.pathParameter("name") ?? ""
-        let known = Set(try context.jobs.stats().map(\.queue)).union(context.queueNames)
+        let known = Set(try context.jobs.queueNames()).union(context.queueNames)
         guard known.contains(name) else {
             throw APIError(404, "not_found", "no queue '\(name)'"
                            + (known.isEmpty ? "" : "; queues: " + known.sorted().joined(separator: ", ")))

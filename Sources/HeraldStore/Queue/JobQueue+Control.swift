@@ -10,6 +10,12 @@ extension JobQueue {
         }
     }
 
+    /// The names of the queues the database knows (any that has had a job,
+    /// or was paused before its first): one small table, no job rows read.
+    public func queueNames() throws -> [String] {
+        try readers.read { db in try db.cached("SELECT name FROM queues ORDER BY name").rows([]) { $0.string(0) } }
+    }
+
     /// Wakes the claim loops of `queue` in this process (work was added by
     /// a path that does not go through `enqueue`).
     public func notify(queue: String) {

@@ -127,7 +127,7 @@ enum QueueCommand {
     /// otherwise exit 66 listing the names (a typo must not pause nothing).
     private static func queueName(_ invocation: Invocation, _ jobs: JobQueue) throws -> String {
         let name = invocation.positional(0) ?? ""
-        let stored = try LocalDatabase.run { try jobs.stats().map(\.queue) }
+        let stored = try LocalDatabase.run { try jobs.queueNames() }
         let known = Set(stored).union(configuredNames(invocation))
         guard known.contains(name) else {
             throw CommandFailure(.noInput, "no queue '\(name)'"
